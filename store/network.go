@@ -1,0 +1,226 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Network is a set of rooms sharing a charter, goals and commitments.
+type Network struct {
+	ID       int64
+	Name     string
+	Charter  string
+	Timezone string
+	Language string
+}
+
+// Member is a person in a network, known by a platform user id.
+type Member struct {
+	ID             int64
+	NetworkID      int64
+	Platform       string
+	PlatformUserID string // empty once forgotten
+	DisplayName    string
+	OrgID          int64 // 0 when none
+	OrgName        string
+	Timezone       string // empty: the network's
+	Language       string // empty: detect per message
+	AwayUntil      time.Time
+	Forgotten      bool
+	CreatedAt      time.Time
+}
+
+// Away reports whether the member is away on day (a date in their zone).
+func (m Member) Away(day time.Time) bool {
+	return !m.AwayUntil.IsZero() && !day.After(m.AwayUntil)
+}
+
+// NetworkForRoom returns the network a room belongs to, creating a network
+// for a room seen for the first time. Two first messages in one new room at
+// once both end up in the same network.
+func (q *Queries) NetworkForRoom(ctx context.Context, platform, roomID string) (Network, error) {
+	n, err := q.networkByRoom(ctx, platform, roomID)
+	if !errors.Is(err, ErrNotFound) {
+		return n, err
+	}
+	err = pgx.BeginFunc(ctx, q.db, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO networks (name) VALUES ($1)
+			RETURNING id, name, charter, timezone, language`, platform+":"+roomID).
+			Scan(&n.ID, &n.Name, &n.Charter, &n.Timezone, &n.Language)
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO rooms (platform, room_id, network_id) VALUES ($1, $2, $3)
+			ON CONFLICT (platform, room_id) DO NOTHING`, platform, roomID, n.ID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return errRoomTaken
+		}
+		return nil
+	})
+	if errors.Is(err, errRoomTaken) {
+		return q.networkByRoom(ctx, platform, roomID)
+	}
+	if err != nil {
+		return Network{}, fmt.Errorf("create network: %w", interpret(err))
+	}
+	return n, nil
+}
+
+var errRoomTaken = errors.New("room linked concurrently")
+
+func (q *Queries) networkByRoom(ctx context.Context, platform, roomID string) (Network, error) {
+	var n Network
+	err := q.db.QueryRow(ctx, `
+		SELECT n.id, n.name, n.charter, n.timezone, n.language
+		FROM rooms r JOIN networks n ON n.id = r.network_id
+		WHERE r.platform = $1 AND r.room_id = $2`, platform, roomID).
+		Scan(&n.ID, &n.Name, &n.Charter, &n.Timezone, &n.Language)
+	if err != nil {
+		return Network{}, fmt.Errorf("network by room: %w", interpret(err))
+	}
+	return n, nil
+}
+
+// AddRoom links another room to an existing network.
+func (q *Queries) AddRoom(ctx context.Context, networkID int64, platform, roomID string) error {
+	_, err := q.db.Exec(ctx, `
+		INSERT INTO rooms (platform, room_id, network_id) VALUES ($1, $2, $3)
+		ON CONFLICT (platform, room_id) DO UPDATE SET network_id = excluded.network_id`,
+		platform, roomID, networkID)
+	return interpret(err)
+}
+
+// Network reads one network.
+func (q *Queries) Network(ctx context.Context, id int64) (Network, error) {
+	var n Network
+	err := q.db.QueryRow(ctx, `SELECT id, name, charter, timezone, language FROM networks WHERE id = $1`, id).
+		Scan(&n.ID, &n.Name, &n.Charter, &n.Timezone, &n.Language)
+	if err != nil {
+		return Network{}, fmt.Errorf("network: %w", interpret(err))
+	}
+	return n, nil
+}
+
+// SetCharter replaces the network's charter.
+func (q *Queries) SetCharter(ctx context.Context, networkID int64, charter string) error {
+	_, err := q.db.Exec(ctx, `UPDATE networks SET charter = $2 WHERE id = $1`, networkID, charter)
+	return interpret(err)
+}
+
+const memberColumns = `m.id, m.network_id, m.platform, coalesce(m.platform_user_id, ''), m.display_name,
+	coalesce(m.org_id, 0), coalesce(o.name, ''), coalesce(m.timezone, ''), coalesce(m.language, ''),
+	coalesce(m.away_until, '0001-01-01'::date), m.forgotten_at IS NOT NULL, m.created_at`
+
+func scanMember(row interface{ Scan(...any) error }) (Member, error) {
+	var m Member
+	err := row.Scan(&m.ID, &m.NetworkID, &m.Platform, &m.PlatformUserID, &m.DisplayName,
+		&m.OrgID, &m.OrgName, &m.Timezone, &m.Language, &m.AwayUntil, &m.Forgotten, &m.CreatedAt)
+	if m.AwayUntil.Year() == 1 {
+		m.AwayUntil = time.Time{}
+	}
+	return m, err
+}
+
+// EnsureMember returns the member for a platform user in a network,
+// creating them on first sight. A changed display name is updated.
+func (q *Queries) EnsureMember(ctx context.Context, networkID int64, platform, userID, displayName string) (Member, error) {
+	var id int64
+	err := q.db.QueryRow(ctx, `
+		INSERT INTO members (network_id, platform, platform_user_id, display_name)
+		VALUES ($1, $2, $3, $4)
+		ON CONFLICT (network_id, platform, platform_user_id) WHERE platform_user_id IS NOT NULL
+		DO UPDATE SET display_name = CASE WHEN excluded.display_name = '' THEN members.display_name
+			ELSE excluded.display_name END
+		RETURNING id`, networkID, platform, userID, displayName).Scan(&id)
+	if err != nil {
+		return Member{}, fmt.Errorf("ensure member: %w", interpret(err))
+	}
+	return q.Member(ctx, id)
+}
+
+// Member reads one member by id.
+func (q *Queries) Member(ctx context.Context, id int64) (Member, error) {
+	m, err := scanMember(q.db.QueryRow(ctx, `SELECT `+memberColumns+`
+		FROM members m LEFT JOIN organisations o ON o.id = m.org_id WHERE m.id = $1`, id))
+	if err != nil {
+		return Member{}, fmt.Errorf("member: %w", interpret(err))
+	}
+	return m, nil
+}
+
+// FindMembers resolves a reference typed by a member (a platform user id,
+// or a display name, whole or its first word) to the members it may mean.
+func (q *Queries) FindMembers(ctx context.Context, networkID int64, ref string) ([]Member, error) {
+	ref = strings.TrimSpace(ref)
+	rows, err := q.db.Query(ctx, `SELECT `+memberColumns+`
+		FROM members m LEFT JOIN organisations o ON o.id = m.org_id
+		WHERE m.network_id = $1 AND m.forgotten_at IS NULL AND (
+			m.platform_user_id = $2 OR lower(m.display_name) = lower($2)
+			OR lower(split_part(m.display_name, ' ', 1)) = lower($2))
+		ORDER BY (m.platform_user_id = $2) DESC, (lower(m.display_name) = lower($2)) DESC, m.id
+		LIMIT 5`, networkID, ref)
+	if err != nil {
+		return nil, fmt.Errorf("find members: %w", interpret(err))
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find members: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, interpret(rows.Err())
+}
+
+// SetOrganisation puts a member in an organisation, creating it by name
+// (matched case-insensitively) if the network does not know it yet.
+func (q *Queries) SetOrganisation(ctx context.Context, memberID int64, name string) (string, error) {
+	var stored string
+	err := q.db.QueryRow(ctx, `
+		WITH net AS (SELECT network_id FROM members WHERE id = $1),
+		ins AS (
+			INSERT INTO organisations (network_id, name) SELECT network_id, $2 FROM net
+			ON CONFLICT (network_id, lower(name)) DO NOTHING RETURNING id, name
+		), org AS (
+			SELECT id, name FROM ins
+			UNION ALL
+			SELECT o.id, o.name FROM organisations o, net
+			WHERE o.network_id = net.network_id AND lower(o.name) = lower($2)
+		)
+		UPDATE members SET org_id = (SELECT id FROM org LIMIT 1), updated_at = now()
+		WHERE id = $1 RETURNING (SELECT name FROM org LIMIT 1)`, memberID, name).Scan(&stored)
+	if err != nil {
+		return "", fmt.Errorf("set organisation: %w", interpret(err))
+	}
+	return stored, nil
+}
+
+// SetAway stores the last day a member is away; a zero time clears it.
+func (q *Queries) SetAway(ctx context.Context, memberID int64, until time.Time) error {
+	var v any
+	if !until.IsZero() {
+		v = until.Format(time.DateOnly)
+	}
+	_, err := q.db.Exec(ctx, `UPDATE members SET away_until = $2::date, updated_at = now() WHERE id = $1`, memberID, v)
+	return interpret(err)
+}
+
+// SetMemberPrefs stores a member's timezone and language; empty leaves a
+// field unchanged.
+func (q *Queries) SetMemberPrefs(ctx context.Context, memberID int64, timezone, language string) error {
+	_, err := q.db.Exec(ctx, `UPDATE members SET
+		timezone = coalesce(nullif($2, ''), timezone),
+		language = coalesce(nullif($3, ''), language), updated_at = now()
+		WHERE id = $1`, memberID, timezone, language)
+	return interpret(err)
+}

@@ -1,0 +1,229 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"knoop/store"
+	"knoop/store/storetest"
+)
+
+var day = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+type bundle struct {
+	s   *store.Store
+	net store.Network
+	ctx context.Context
+}
+
+func setup(t *testing.T) bundle {
+	t.Helper()
+	s := storetest.Schema(t)
+	ctx := context.Background()
+	n, err := s.NetworkForRoom(ctx, "console", "room")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bundle{s: s, net: n, ctx: ctx}
+}
+
+func (b bundle) member(t *testing.T, id, name, org string) store.Member {
+	t.Helper()
+	m, err := b.s.EnsureMember(b.ctx, b.net.ID, "console", id, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if org != "" {
+		if _, err := b.s.SetOrganisation(b.ctx, m.ID, org); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
+}
+
+func TestMigrateConcurrently(t *testing.T) {
+	_, cfg := storetest.SchemaConfig(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	for i := range errs {
+		wg.Go(func() {
+			s, err := store.OpenConfig(context.Background(), cfg.Copy(), slog.New(slog.DiscardHandler))
+			if err == nil {
+				s.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("process %d: %v", i, err)
+		}
+	}
+	s, err := store.OpenConfig(context.Background(), cfg.Copy(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st, err := s.MigrationStatus(context.Background())
+	if err != nil || len(st) == 0 {
+		t.Fatalf("status %v %v", st, err)
+	}
+}
+
+func TestNetworkForRoomIsStable(t *testing.T) {
+	b := setup(t)
+	again, err := b.s.NetworkForRoom(b.ctx, "console", "room")
+	if err != nil || again.ID != b.net.ID {
+		t.Fatalf("second lookup gave %v, %v; want network %d", again.ID, err, b.net.ID)
+	}
+	other, err := b.s.NetworkForRoom(b.ctx, "console", "other")
+	if err != nil || other.ID == b.net.ID {
+		t.Fatalf("another room should get its own network, got %v %v", other.ID, err)
+	}
+	if b.net.Timezone != "Europe/Amsterdam" {
+		t.Errorf("default timezone %q", b.net.Timezone)
+	}
+}
+
+func TestSkillsAndWho(t *testing.T) {
+	b := setup(t)
+	anna := b.member(t, "anna", "Anna de Vries", "Havenbedrijf Rotterdam")
+	bob := b.member(t, "bob", "Bob Jansen", "TU Delft")
+	added, err := b.s.AddSkills(b.ctx, anna.ID, []string{"koelketen", "Logistics"}, day)
+	if err != nil || len(added) != 2 {
+		t.Fatalf("add: %v %v", added, err)
+	}
+	again, err := b.s.AddSkills(b.ctx, anna.ID, []string{"logistics"}, day)
+	if err != nil || len(again) != 0 {
+		t.Fatalf("re-adding a skill in other case should add nothing: %v %v", again, err)
+	}
+	if _, err := b.s.AddSkills(b.ctx, bob.ID, []string{"python", "data science"}, day); err != nil {
+		t.Fatal(err)
+	}
+	for _, words := range [][]string{{"logistic"}, {"koelketens"}, {"logistiek"}, {"logstics"}} {
+		res, err := b.s.Who(b.ctx, b.net.ID, words, day, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Experts) != 1 || res.Experts[0].Member.ID != anna.ID {
+			t.Errorf("who %v: got %+v, want anna only", words, res.Experts)
+			continue
+		}
+		if res.Experts[0].Member.OrgName != "Havenbedrijf Rotterdam" || len(res.Orgs) != 1 {
+			t.Errorf("who %v: org %q orgs %+v", words, res.Experts[0].Member.OrgName, res.Orgs)
+		}
+	}
+	res, err := b.s.Who(b.ctx, b.net.ID, []string{"welding"}, day, 5)
+	if err != nil || len(res.Experts) != 0 {
+		t.Fatalf("nobody knows welding: %+v %v", res, err)
+	}
+	removed, err := b.s.RemoveSkills(b.ctx, anna.ID, []string{"KOELKETEN", "unknown"})
+	if err != nil || len(removed) != 1 || removed[0] != "koelketen" {
+		t.Fatalf("remove: %v %v", removed, err)
+	}
+	res, _ = b.s.Who(b.ctx, b.net.ID, []string{"koelketen"}, day, 5)
+	if len(res.Experts) != 0 {
+		t.Fatalf("removed skill still found: %+v", res.Experts)
+	}
+}
+
+func TestDeliveryOutranksDeclaration(t *testing.T) {
+	b := setup(t)
+	anna := b.member(t, "anna", "Anna", "")
+	bob := b.member(t, "bob", "Bob", "")
+	for _, m := range []store.Member{anna, bob} {
+		if _, err := b.s.AddSkills(b.ctx, m.ID, []string{"cold chain"}, day); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := b.s.AddCommitment(b.ctx, store.NewCommitment{NetworkID: b.net.ID, OwnerID: bob.ID,
+		Text: "cold chain pilot report", Due: day.AddDate(0, 0, 7), At: day})
+	if err != nil || c.No != 1 || c.Status != store.StatusOpen {
+		t.Fatalf("commit: %+v %v", c, err)
+	}
+	if _, err := b.s.ChangeCommitment(b.ctx, store.Change{NetworkID: b.net.ID, No: c.No, MemberID: anna.ID, Kind: "done", At: day}); !errors.Is(err, store.ErrNotOwner) {
+		t.Fatalf("someone else marking done: %v, want ErrNotOwner", err)
+	}
+	done, err := b.s.ChangeCommitment(b.ctx, store.Change{NetworkID: b.net.ID, No: c.No, MemberID: bob.ID, Kind: "done", Note: "shipped", At: day.Add(time.Hour)})
+	if err != nil || done.Status != store.StatusDone || done.LastNote != "shipped" {
+		t.Fatalf("done: %+v %v", done, err)
+	}
+	if _, err := b.s.ChangeCommitment(b.ctx, store.Change{NetworkID: b.net.ID, No: c.No, MemberID: bob.ID, Kind: "dropped", At: day}); !errors.Is(err, store.ErrClosed) {
+		t.Fatalf("dropping a done commitment: %v, want ErrClosed", err)
+	}
+	res, err := b.s.Who(b.ctx, b.net.ID, []string{"cold", "chain"}, day, 5)
+	if err != nil || len(res.Experts) != 2 {
+		t.Fatalf("who: %+v %v", res, err)
+	}
+	if res.Experts[0].Member.ID != bob.ID {
+		t.Fatalf("the one who delivered should rank first, got %s", res.Experts[0].Member.DisplayName)
+	}
+	h, err := b.s.History(b.ctx, c.ID)
+	if err != nil || len(h) != 2 || h[1].Kind != "done" {
+		t.Fatalf("history: %+v %v", h, err)
+	}
+}
+
+func TestEndorsementFromReceiverCountsDouble(t *testing.T) {
+	b := setup(t)
+	anna := b.member(t, "anna", "Anna", "")
+	bob := b.member(t, "bob", "Bob", "")
+	carl := b.member(t, "carl", "Carl", "")
+	c, err := b.s.AddCommitment(b.ctx, store.NewCommitment{NetworkID: b.net.ID, OwnerID: anna.ID, RecipientID: bob.ID, Text: "route plan", At: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.s.ChangeCommitment(b.ctx, store.Change{NetworkID: b.net.ID, No: c.No, MemberID: anna.ID, Kind: "done", At: day}); err != nil {
+		t.Fatal(err)
+	}
+	recv, err := b.s.Endorse(b.ctx, bob.ID, anna.ID, "planning", day)
+	if err != nil || !recv {
+		t.Fatalf("bob received a delivery from anna: %v %v", recv, err)
+	}
+	recv, err = b.s.Endorse(b.ctx, carl.ID, anna.ID, "planning", day)
+	if err != nil || recv {
+		t.Fatalf("carl received nothing: %v %v", recv, err)
+	}
+	if _, err := b.s.Endorse(b.ctx, carl.ID, anna.ID, "Planning", day); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("second endorsement: %v, want ErrConflict", err)
+	}
+	es, err := b.s.Endorsements(b.ctx, anna.ID)
+	if err != nil || len(es) != 2 {
+		t.Fatalf("endorsements %+v %v", es, err)
+	}
+}
+
+func TestForgetKeepsCommitments(t *testing.T) {
+	b := setup(t)
+	anna := b.member(t, "anna", "Anna", "Gemeente Den Haag")
+	if _, err := b.s.AddSkills(b.ctx, anna.ID, []string{"subsidies"}, day); err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.s.AddCommitment(b.ctx, store.NewCommitment{NetworkID: b.net.ID, OwnerID: anna.ID, Text: "grant application", At: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.s.Forget(b.ctx, anna.ID, day); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.s.Forget(b.ctx, anna.ID, day); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("forgetting twice: %v", err)
+	}
+	got, err := b.s.Commitment(b.ctx, b.net.ID, c.No)
+	if err != nil || got.Text != "grant application" || got.OwnerName != "" {
+		t.Fatalf("commitment after forget: %+v %v", got, err)
+	}
+	res, _ := b.s.Who(b.ctx, b.net.ID, []string{"subsidies"}, day, 5)
+	if len(res.Experts) != 0 {
+		t.Fatalf("forgotten member still answers: %+v", res.Experts)
+	}
+	again, err := b.s.EnsureMember(b.ctx, b.net.ID, "console", "anna", "Anna")
+	if err != nil || again.ID == anna.ID {
+		t.Fatalf("a forgotten member who returns is a new member: %v %v", again.ID, err)
+	}
+}
