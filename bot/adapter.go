@@ -1,0 +1,77 @@
+// Package bot is Knoop's platform-neutral core: it turns a member's line of
+// text into a reply, reading and writing state through the store. Adapters
+// (console, Slack, Matrix) bring messages in and render replies out; they
+// import this package, never the reverse.
+package bot
+
+import "context"
+
+// Message is one line a member addressed to Knoop, as an adapter saw it.
+type Message struct {
+	Platform  string // "console", "slack", "matrix"
+	RoomID    string // the room (or direct-message room) it was said in
+	ThreadID  string // the thread it was said in, if any
+	MessageID string // the platform's id for it, if any
+	UserID    string // the platform's user id
+	UserName  string // display name, if the adapter knows it
+	Text      string // the text, with the bot's own mention or prefix left in or out
+	Direct    bool   // said in a direct-message room
+	// Coordinator is set by the adapter from the platform's rights
+	// (Slack: configured admins; Matrix: power level ≥ 50).
+	Coordinator bool
+	// Hints the adapter has about the member, used when a member is first
+	// seen or has no preference of their own.
+	Timezone string
+	Language string
+	OrgHint  string
+}
+
+// Handler answers messages. Bot is the one implementation; adapters take
+// the interface so they can be tested with a trivial handler.
+type Handler interface {
+	Handle(ctx context.Context, msg Message) Reply
+}
+
+// Target says where a message the bot starts itself (a digest, a nudge)
+// goes.
+type Target struct {
+	Platform string
+	RoomID   string
+	ThreadID string
+	UserID   string // set for a direct message to this user
+}
+
+// Adapter is a chat platform. Run receives messages, passes each to h and
+// sends h's reply back where the message came from; it blocks until ctx
+// ends or the platform fails for good. Send posts a message the bot starts
+// itself and may be called from other goroutines while Run runs.
+type Adapter interface {
+	Name() string
+	Run(ctx context.Context, h Handler) error
+	Send(ctx context.Context, to Target, r Reply) error
+}
+
+// Optional capabilities. The core checks for them with a type assertion and
+// falls back to plain Send (and reply words in the text) without them.
+
+// DirectMessenger can open a direct conversation with a user.
+type DirectMessenger interface {
+	SendDirect(ctx context.Context, platformUserID string, r Reply) error
+}
+
+// ActionRenderer shows a Reply's Actions as clickable buttons and turns a
+// click back into a Message whose Text is the action's Command.
+type ActionRenderer interface {
+	RendersActions() bool
+}
+
+// Reactor can add a reaction to a message and reports reactions as
+// messages (✅ on a commitment message becomes "done N").
+type Reactor interface {
+	React(ctx context.Context, roomID, messageID, emoji string) error
+}
+
+// Threader can post into a thread of an earlier message.
+type Threader interface {
+	SendInThread(ctx context.Context, to Target, r Reply) error
+}

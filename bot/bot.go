@@ -1,0 +1,209 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"knoop/store"
+)
+
+// Bot answers members' messages. It is safe for concurrent use: every
+// message is handled on its own with state read from and written to the
+// store.
+type Bot struct {
+	store *store.Store
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// Option configures a Bot.
+type Option func(*Bot)
+
+// WithClock injects the clock (tests move time without sleeping).
+func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
+
+// New returns a bot on s.
+func New(s *store.Store, log *slog.Logger, opts ...Option) *Bot {
+	b := &Bot{store: s, log: log, now: time.Now}
+	for _, o := range opts {
+		o(b)
+	}
+	return b
+}
+
+var _ Handler = (*Bot)(nil)
+
+// call is one message being handled.
+type call struct {
+	ctx    context.Context
+	b      *Bot
+	msg    Message
+	net    store.Network
+	me     store.Member
+	lang   string
+	loc    *time.Location
+	now    time.Time
+	args   string
+	cmd    *Command
+	parsed Parsed
+}
+
+// Handle answers one message. Everything the reply says was saved is
+// committed before Handle returns. It never panics: a failure is logged
+// with its cause and the member gets a short apology.
+func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
+	lang := msg.Language
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("panic handling message", "panic", p, "platform", msg.Platform, "stack", string(debug.Stack()))
+			reply = Reply{Lang: lang}
+			reply.add(Text, tr(lang, "internal_error"))
+		}
+	}()
+	text, ok := Clean(msg.Text)
+	if !ok {
+		lang = fallbackLang(lang, "")
+		r := Reply{Lang: lang}
+		r.add(Text, tr(lang, "too_long", MaxMessageBytes))
+		return r
+	}
+	p := Parse(text)
+	c := &call{ctx: ctx, b: b, msg: msg, parsed: p, args: p.Args, now: b.now()}
+	if err := c.load(); err != nil {
+		b.log.Error("load member", "err", err, "platform", msg.Platform)
+		r := Reply{Lang: fallbackLang(lang, p.Lang)}
+		r.add(Text, tr(r.Lang, "internal_error"))
+		return r
+	}
+	c.lang = fallbackLang(p.Lang, detectLang(p.Args), c.me.Language, msg.Language, c.net.Language)
+	if p.Command == "" {
+		return c.unknown(text)
+	}
+	c.cmd, _, _ = lookup(p.Command)
+	if c.cmd.Coordinator && !msg.Coordinator && c.args != "" {
+		return c.say(tr(c.lang, "coordinators_only", c.cmd.Word(c.lang)))
+	}
+	r := c.cmd.run(c)
+	if r.Lang == "" {
+		r.Lang = c.lang
+	}
+	return r
+}
+
+// load finds the network and member for the message, creating them on
+// first contact.
+func (c *call) load() error {
+	net, err := c.b.store.NetworkForRoom(c.ctx, c.msg.Platform, c.msg.RoomID)
+	if err != nil {
+		return err
+	}
+	c.net = net
+	me, err := c.b.store.EnsureMember(c.ctx, net.ID, c.msg.Platform, c.msg.UserID, c.msg.UserName)
+	if err != nil {
+		return err
+	}
+	if me.OrgID == 0 && c.msg.OrgHint != "" {
+		if _, err := c.b.store.SetOrganisation(c.ctx, me.ID, truncate(c.msg.OrgHint, maxOrgLen)); err != nil {
+			return err
+		}
+		if me, err = c.b.store.Member(c.ctx, me.ID); err != nil {
+			return err
+		}
+	}
+	if me.Timezone == "" && c.msg.Timezone != "" {
+		if _, err := time.LoadLocation(c.msg.Timezone); err == nil {
+			if err := c.b.store.SetMemberPrefs(c.ctx, me.ID, c.msg.Timezone, ""); err != nil {
+				return err
+			}
+			me.Timezone = c.msg.Timezone
+		}
+	}
+	c.me = me
+	c.loc = c.location()
+	c.now = c.now.In(c.loc)
+	return nil
+}
+
+func (c *call) location() *time.Location {
+	for _, name := range []string{c.me.Timezone, c.net.Timezone} {
+		if name == "" {
+			continue
+		}
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// today is the member's current date in their zone, as a civil date.
+func (c *call) today() time.Time { return civil(c.now) }
+
+// civil turns a time into its calendar day, as midnight UTC. Due dates,
+// away dates and "today" are all civil dates, so comparing them never
+// depends on a zone offset.
+func civil(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func fallbackLang(langs ...string) string {
+	for _, l := range langs {
+		if l == EN || l == NL {
+			return l
+		}
+	}
+	return EN
+}
+
+// say is a one-paragraph reply.
+func (c *call) say(text string) Reply {
+	r := Reply{Lang: c.lang}
+	r.add(Text, text)
+	return r
+}
+
+// fail turns an error into a reply. Store sentinels get their own words;
+// anything else is logged and answered with an apology, never the error
+// text itself.
+func (c *call) fail(err error) Reply {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return c.say(tr(c.lang, "not_found"))
+	case errors.Is(err, context.Canceled):
+		return c.say(tr(c.lang, "internal_error"))
+	}
+	c.b.log.Error("command failed", "command", c.cmd.Name, "err", err, "platform", c.msg.Platform)
+	return c.say(tr(c.lang, "internal_error"))
+}
+
+func (c *call) unknown(text string) Reply {
+	if c.parsed.Word == "" {
+		return c.say(tr(c.lang, "empty"))
+	}
+	if s := Suggest(c.parsed.Word); s != "" {
+		cmd, lang, _ := lookup(s)
+		if lang != "" {
+			c.lang = lang
+		}
+		r := c.say(tr(c.lang, "unknown_suggest", truncate(c.parsed.Word, 40), s))
+		r.Actions = []Action{{Label: tr(c.lang, "help_for", s), Command: cmdHelp.Word(c.lang) + " " + cmd.Word(c.lang)}}
+		return r
+	}
+	// A question we could not place is most likely a who-question.
+	if len([]rune(text)) > 0 && text[len(text)-1] == '?' {
+		return c.say(tr(c.lang, "unknown_question", cmdWho.Word(c.lang)))
+	}
+	return c.say(tr(c.lang, "unknown", cmdHelp.Word(c.lang)))
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
