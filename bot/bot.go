@@ -14,9 +14,10 @@ import (
 // message is handled on its own with state read from and written to the
 // store.
 type Bot struct {
-	store *store.Store
-	log   *slog.Logger
-	now   func() time.Time
+	store    *store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	defaults store.NetworkDefaults
 }
 
 // Option configures a Bot.
@@ -24,6 +25,12 @@ type Option func(*Bot)
 
 // WithClock injects the clock (tests move time without sleeping).
 func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
+
+// WithNetworkDefaults sets the timezone and language of networks created
+// when Knoop first hears from a room.
+func WithNetworkDefaults(timezone, language string) Option {
+	return func(b *Bot) { b.defaults = store.NetworkDefaults{Timezone: timezone, Language: language} }
+}
 
 // New returns a bot on s.
 func New(s *store.Store, log *slog.Logger, opts ...Option) *Bot {
@@ -96,7 +103,7 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 // load finds the network and member for the message, creating them on
 // first contact.
 func (c *call) load() error {
-	net, err := c.b.store.NetworkForRoom(c.ctx, c.msg.Platform, c.msg.RoomID)
+	net, err := c.b.store.NetworkForRoom(c.ctx, c.msg.Platform, c.msg.RoomID, c.b.defaults)
 	if err != nil {
 		return err
 	}

@@ -94,11 +94,8 @@ func Parse(text string) Parsed {
 	}
 	first, rest, _ := strings.Cut(text, " ")
 	word := strings.ToLower(strings.TrimRight(first, ":,.!?"))
-	if c, lang, ok := lookup(word); ok {
-		// "commit" and "who" take the rest as their argument; "update" with
-		// no number might be prose, but a command word first is a command.
-		return Parsed{Command: c.Name, Args: strings.TrimSpace(rest), Lang: lang, Word: word}
-	}
+	// Natural phrasing first: "who is good at X" starts with the command
+	// word "who" but its topic is X.
 	line := strings.TrimRight(text, " ?!.")
 	for _, n := range natural {
 		if m := n.re.FindStringSubmatch(line); m != nil {
@@ -111,6 +108,9 @@ func Parse(text string) Parsed {
 			}
 			return Parsed{Command: n.cmd, Args: args, Lang: n.lang, Natural: true, Word: word}
 		}
+	}
+	if c, lang, ok := lookup(word); ok {
+		return Parsed{Command: c.Name, Args: strings.TrimSpace(rest), Lang: lang, Word: word}
 	}
 	return Parsed{Args: text, Word: word, Lang: detectLang(text)}
 }

@@ -81,6 +81,10 @@ func runExport(c *call) Reply {
 	if e.Endorsements, err = c.b.store.Endorsements(c.ctx, m.ID); err != nil {
 		return c.fail(err)
 	}
+	if e.Endorsements == nil {
+		e.Endorsements = []store.Endorsement{}
+	}
+	e.Commitments = []exportCommitment{}
 	cms, err := c.b.store.Commitments(c.ctx, store.CommitmentFilter{NetworkID: c.net.ID, OwnerID: m.ID, Limit: 10000})
 	if err != nil {
 		return c.fail(err)

@@ -65,39 +65,51 @@ var synonymIndex = func() map[string][]string {
 	return idx
 }()
 
-// topicWords turns a who-topic into search words: lower-cased, stop words
-// dropped, and the words of bilingual synonyms of the topic (and of each
-// of its words) added.
-func topicWords(topic string) []string {
+// topicTerms turns a who-topic into search terms: its words, lower-cased
+// and without stop words, plus the bilingual synonyms of the topic and of
+// each word in it. Synonyms stay whole phrases ("supply chain" matches
+// only where both words occur), so a synonym never drags in evidence that
+// merely shares a common word with it.
+func topicTerms(topic string) []string {
 	seen := map[string]bool{}
 	var out []string
-	add := func(w string) {
-		if len(w) < 2 || len(w) > 60 || topicStop[w] || seen[w] {
+	add := func(t string) {
+		if len(t) < 2 || len(t) > 60 || topicStop[t] || seen[t] {
 			return
 		}
-		seen[w] = true
-		out = append(out, w)
+		seen[t] = true
+		out = append(out, t)
 	}
 	ws := words(topic)
 	for _, w := range ws {
 		add(w)
 	}
-	// Phrases of one or two words, then the whole topic, may name a group.
-	var phrases []string
-	phrases = append(phrases, ws...)
+	phrases := append([]string(nil), ws...)
 	for i := 0; i+1 < len(ws); i++ {
 		phrases = append(phrases, ws[i]+" "+ws[i+1])
 	}
 	phrases = append(phrases, strings.Join(ws, " "))
 	for _, p := range phrases {
-		for _, syn := range synonymIndex[p] {
-			for _, w := range words(syn) {
-				add(w)
+		for _, v := range inflections(p) {
+			for _, syn := range synonymIndex[v] {
+				add(syn)
 			}
 		}
 	}
 	if len(out) > 32 {
 		out = out[:32]
+	}
+	return out
+}
+
+// inflections returns a word with the plural endings of both languages
+// taken off and put on, so "koelketens" finds the group of "koelketen".
+func inflections(w string) []string {
+	out := []string{w, w + "s", w + "en"}
+	for _, suf := range []string{"'s", "s", "en", "n"} {
+		if base, ok := strings.CutSuffix(w, suf); ok && len(base) >= 3 {
+			out = append(out, base)
+		}
 	}
 	return out
 }

@@ -41,7 +41,7 @@ var cmdAsks = &Command{
 
 func runWho(c *call) Reply {
 	topic := cleanTopic(c.args)
-	ws := topicWords(topic)
+	ws := topicTerms(topic)
 	if len(ws) == 0 {
 		return c.say(tr(c.lang, "who_what"))
 	}
@@ -72,7 +72,7 @@ func runWho(c *call) Reply {
 	if len(res.Orgs) > 0 {
 		parts := make([]string, len(res.Orgs))
 		for i, o := range res.Orgs {
-			parts[i] = fmt.Sprintf("%s (%d)", o.Name, o.Members)
+			parts[i] = tr(c.lang, "who_org_item", o.Name, o.Members)
 		}
 		r.add(Text, tr(c.lang, "who_orgs", strings.Join(parts, ", ")))
 	}

@@ -43,14 +43,15 @@ func (m Member) Away(day time.Time) bool {
 // NetworkForRoom returns the network a room belongs to, creating a network
 // for a room seen for the first time. Two first messages in one new room at
 // once both end up in the same network.
-func (q *Queries) NetworkForRoom(ctx context.Context, platform, roomID string) (Network, error) {
+func (q *Queries) NetworkForRoom(ctx context.Context, platform, roomID string, def NetworkDefaults) (Network, error) {
 	n, err := q.networkByRoom(ctx, platform, roomID)
 	if !errors.Is(err, ErrNotFound) {
 		return n, err
 	}
 	err = pgx.BeginFunc(ctx, q.db, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO networks (name) VALUES ($1)
-			RETURNING id, name, charter, timezone, language`, platform+":"+roomID).
+		err := tx.QueryRow(ctx, `INSERT INTO networks (name, timezone, language)
+			VALUES ($1, coalesce(nullif($2, ''), 'Europe/Amsterdam'), coalesce(nullif($3, ''), 'en'))
+			RETURNING id, name, charter, timezone, language`, platform+":"+roomID, def.Timezone, def.Language).
 			Scan(&n.ID, &n.Name, &n.Charter, &n.Timezone, &n.Language)
 		if err != nil {
 			return err
@@ -72,6 +73,13 @@ func (q *Queries) NetworkForRoom(ctx context.Context, platform, roomID string) (
 		return Network{}, fmt.Errorf("create network: %w", interpret(err))
 	}
 	return n, nil
+}
+
+// NetworkDefaults are the settings a new network starts with; empty
+// fields take the schema's defaults (Europe/Amsterdam, en).
+type NetworkDefaults struct {
+	Timezone string
+	Language string
 }
 
 var errRoomTaken = errors.New("room linked concurrently")

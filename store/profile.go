@@ -15,10 +15,10 @@ type Skill struct {
 
 // Endorsement is one member vouching for another's skill.
 type Endorsement struct {
-	By        string // endorser's display name
-	Skill     string
-	Receiver  bool // the endorser received a delivery from the endorsee
-	CreatedAt time.Time
+	By        string    `json:"by"` // endorser's display name
+	Skill     string    `json:"skill"`
+	Receiver  bool      `json:"received_delivery"` // the endorser received a delivery from the endorsee
+	CreatedAt time.Time `json:"at"`
 }
 
 // AddSkills declares skills for a member and returns the ones that were

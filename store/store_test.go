@@ -24,7 +24,7 @@ func setup(t *testing.T) bundle {
 	t.Helper()
 	s := storetest.Schema(t)
 	ctx := context.Background()
-	n, err := s.NetworkForRoom(ctx, "console", "room")
+	n, err := s.NetworkForRoom(ctx, "console", "room", store.NetworkDefaults{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,13 +77,16 @@ func TestMigrateConcurrently(t *testing.T) {
 
 func TestNetworkForRoomIsStable(t *testing.T) {
 	b := setup(t)
-	again, err := b.s.NetworkForRoom(b.ctx, "console", "room")
+	again, err := b.s.NetworkForRoom(b.ctx, "console", "room", store.NetworkDefaults{})
 	if err != nil || again.ID != b.net.ID {
 		t.Fatalf("second lookup gave %v, %v; want network %d", again.ID, err, b.net.ID)
 	}
-	other, err := b.s.NetworkForRoom(b.ctx, "console", "other")
+	other, err := b.s.NetworkForRoom(b.ctx, "console", "other", store.NetworkDefaults{Language: "nl"})
 	if err != nil || other.ID == b.net.ID {
 		t.Fatalf("another room should get its own network, got %v %v", other.ID, err)
+	}
+	if other.Language != "nl" || b.net.Language != "en" {
+		t.Errorf("defaults not applied: %q %q", other.Language, b.net.Language)
 	}
 	if b.net.Timezone != "Europe/Amsterdam" {
 		t.Errorf("default timezone %q", b.net.Timezone)

@@ -39,10 +39,11 @@ type WhoResult struct {
 // counts for about a third of a fresh one.
 const decayDays = 365.0
 
-// Who ranks the members of a network for the given words (already
-// lower-cased, stop words removed, synonyms added by the caller). Each word
-// also matches its English and Dutch stems, unaccented; words of four or
-// more letters also match the network's known words that look like them
+// Who ranks the members of a network for the given terms (words or short
+// phrases, lower-cased, stop words removed, synonyms added by the caller).
+// Each term also matches its English and Dutch stems, unaccented; a
+// phrase matches where all its words occur. Single words of four or more
+// letters also match the network's known words that look like them
 // (trigram similarity), which forgives typos and inflections. A member's
 // score sums, over matching evidence, weight × decay × (0.5 + text rank).
 // It returns at most limit experts and three organisations.
@@ -58,7 +59,7 @@ func (q *Queries) Who(ctx context.Context, networkID int64, words []string, now 
 			UNION
 			SELECT l.word FROM toks CROSS JOIN LATERAL (
 				SELECT word FROM lexicon
-				WHERE network_id = $1 AND length(toks.t) >= 4 AND word % toks.t
+				WHERE network_id = $1 AND length(toks.t) >= 4 AND strpos(toks.t, ' ') = 0 AND word % toks.t
 					AND similarity(word, toks.t) >= 0.5
 				ORDER BY similarity(word, toks.t) DESC LIMIT 3) l
 		),

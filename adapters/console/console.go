@@ -1,0 +1,165 @@
+// Package console is the terminal adapter: chat with Knoop as a member,
+// interactively or from a script (one message per line).
+package console
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"unicode"
+
+	"knoop/bot"
+)
+
+// Platform is the platform name console members and rooms are stored under.
+const Platform = "console"
+
+// maxLine is the longest line read; longer input is cut there (the bot
+// then answers that it is too long).
+const maxLine = 1 << 20
+
+// Options configure the console.
+type Options struct {
+	User        string // who you are; "/as bob" switches
+	Org         string // organisation hint for new members
+	Lang        string // language hint ("en", "nl")
+	Room        string // room id; default "console"
+	Interactive bool   // show a prompt and a greeting
+	// Coordinator gives the console user coordinator rights (the person at
+	// the terminal runs the bot, so by default they may).
+	Coordinator bool
+}
+
+// Adapter reads lines from in and writes replies to out.
+type Adapter struct {
+	in   io.Reader
+	out  io.Writer
+	opts Options
+	mu   sync.Mutex // serialises writes to out
+}
+
+var _ bot.Adapter = (*Adapter)(nil)
+
+// New returns a console adapter.
+func New(in io.Reader, out io.Writer, opts Options) *Adapter {
+	if opts.Room == "" {
+		opts.Room = "console"
+	}
+	if opts.User == "" {
+		opts.User = "me"
+	}
+	return &Adapter{in: in, out: out, opts: opts}
+}
+
+// Name implements bot.Adapter.
+func (a *Adapter) Name() string { return Platform }
+
+// Run reads one message per line until the input ends (nil), the member
+// types /quit, or ctx ends. Lines starting with "/as NAME" switch the
+// member speaking.
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	user := a.opts.User
+	r := bufio.NewReaderSize(a.in, 64*1024)
+	if a.opts.Interactive {
+		a.printf("Knoop console — you are %s. Type `help` (or `hulp`), `/as NAME` to switch member, `/quit` to leave.\n", user)
+	}
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if a.opts.Interactive {
+			a.printf("%s> ", user)
+		}
+		line, err := readLine(r)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("console: read: %w", err)
+		}
+		if line == "" && errors.Is(err, io.EOF) {
+			return nil
+		}
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "/quit" || trimmed == "/exit":
+			return nil
+		case strings.HasPrefix(trimmed, "/as "):
+			if name := cleanName(strings.TrimPrefix(trimmed, "/as ")); name != "" {
+				user = name
+				if a.opts.Interactive {
+					a.printf("(you are now %s)\n", user)
+				}
+			}
+		case trimmed == "":
+		default:
+			reply := h.Handle(ctx, bot.Message{
+				Platform: Platform, RoomID: a.opts.Room, UserID: strings.ToLower(user), UserName: user,
+				Text: line, Direct: true, Coordinator: a.opts.Coordinator, OrgHint: a.opts.Org, Language: a.opts.Lang,
+			})
+			a.printReply(reply)
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+	}
+}
+
+// readLine reads up to the next newline, keeping at most maxLine+1 bytes
+// of it so a huge line cannot exhaust memory.
+func readLine(r *bufio.Reader) (string, error) {
+	var b strings.Builder
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if b.Len() <= maxLine {
+			b.Write(chunk)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return strings.TrimRight(b.String(), "\r\n"), err
+	}
+}
+
+func cleanName(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "@")
+	if len(s) > 64 || s == "" {
+		return ""
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != '-' && r != '_' {
+			return ""
+		}
+	}
+	return s
+}
+
+func (a *Adapter) printReply(r bot.Reply) {
+	if r.IsZero() {
+		return
+	}
+	a.printf("%s\n\n", bot.RenderText(r))
+}
+
+func (a *Adapter) printf(format string, args ...any) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	fmt.Fprintf(a.out, format, args...)
+}
+
+// Send implements bot.Adapter: messages the bot starts itself are printed
+// with who they are for.
+func (a *Adapter) Send(_ context.Context, to bot.Target, r bot.Reply) error {
+	if to.UserID != "" {
+		a.printf("[to %s] ", to.UserID)
+	}
+	a.printReply(r)
+	return nil
+}
+
+// SendDirect implements bot.DirectMessenger.
+func (a *Adapter) SendDirect(ctx context.Context, userID string, r bot.Reply) error {
+	return a.Send(ctx, bot.Target{Platform: Platform, UserID: userID}, r)
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+
+	"knoop/adapters/console"
+	"knoop/bot"
+	"knoop/store"
+)
+
+func runConsole(e env, args []string) error {
+	fs, cfgPath := e.flags("console")
+	as := fs.String("as", "", "the member you chat as (default: your login name); `/as NAME` switches")
+	org := fs.String("org", "", "your organisation, for a member seen for the first time")
+	lang := fs.String("lang", "", "your language when a message does not tell: en or nl")
+	room := fs.String("room", "console", "the room (and so the network) you talk in")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *lang != "" && *lang != bot.EN && *lang != bot.NL {
+		return fmt.Errorf("--lang must be en or nl, got %q", *lang)
+	}
+	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
+	if err != nil {
+		return err
+	}
+	log := e.logger(cfg, true)
+	db, err := openDatabase(e, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+
+	user := *as
+	if user == "" {
+		user = loginName(e)
+	}
+	interactive := false
+	if f, ok := e.stdin.(*os.File); ok {
+		interactive = term.IsTerminal(int(f.Fd()))
+	}
+	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language))
+	a := console.New(e.stdin, e.stdout, console.Options{
+		User: user, Org: *org, Lang: *lang, Room: *room, Interactive: interactive, Coordinator: cfg.Console.Coordinator,
+	})
+	return a.Run(e.ctx, b)
+}
+
+func loginName(e env) string {
+	for _, k := range []string{"USER", "LOGNAME"} {
+		if v := e.getenv(k); v != "" {
+			return v
+		}
+	}
+	return "me"
+}
+
+func runRun(e env, args []string) error {
+	fs, cfgPath := e.flags("run")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
+	if err != nil {
+		return err
+	}
+	log := e.logger(cfg, false)
+	adapters := configuredAdapters(cfg)
+	if len(adapters) == 0 {
+		return errors.New("no chat platform is configured; this release speaks to the terminal only: use `knoop console` (Slack and Matrix adapters plug in here)")
+	}
+	if cfg.Database.URL == "" {
+		return errors.New("database.url (or KNOOP_DATABASE_URL) is required for `knoop run`")
+	}
+	db, err := openDatabase(e, cfg, log, false)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language))
+	errc := make(chan error, len(adapters))
+	for _, a := range adapters {
+		go func() {
+			log.Info("adapter starting", "platform", a.Name())
+			errc <- a.Run(e.ctx, b)
+		}()
+	}
+	var first error
+	for range adapters {
+		if err := <-errc; err != nil && first == nil && e.ctx.Err() == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// configuredAdapters builds the adapters named in the configuration. The
+// Slack and Matrix adapters add themselves here.
+func configuredAdapters(Config) []bot.Adapter { return nil }
+
+func runMigrate(e env, args []string) error {
+	fs, cfgPath := e.flags("migrate")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
+	if err != nil {
+		return err
+	}
+	db, err := openDatabase(e, cfg, e.logger(cfg, false), true)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	st, err := db.store.MigrationStatus(e.ctx)
+	if err != nil {
+		return err
+	}
+	for _, line := range st {
+		fmt.Fprintln(e.stdout, line)
+	}
+	return nil
+}
+
+func runSeed(e env, args []string) error {
+	fs, cfgPath := e.flags("seed")
+	members := fs.Int("members", 1000, "how many members the synthetic network gets")
+	room := fs.String("room", "seed", "the console room (network) to fill; `knoop console --room NAME` talks to it")
+	seed := fs.Int64("seed", 1, "random seed, for a reproducible network")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *members < 1 || *members > 2_000_000 {
+		return fmt.Errorf("--members must be 1..2000000, got %d", *members)
+	}
+	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
+	if err != nil {
+		return err
+	}
+	log := e.logger(cfg, false)
+	db, err := openDatabase(e, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	net, err := db.store.NetworkForRoom(e.ctx, console.Platform, *room, store.NetworkDefaults{Timezone: cfg.Network.Timezone, Language: cfg.Network.Language})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	st, err := db.store.Seed(e.ctx, net.ID, store.SeedOptions{Members: *members, Seed: *seed, Now: time.Now()})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "seeded room %q (network %d): %d members, %d organisations, %d evidence rows in %s\n",
+		*room, net.ID, st.Members, st.Orgs, st.Evidence, time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	embeddedpostgres "github.com/fergusstrange/embedded-postgres"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"knoop/store"
+)
+
+// database is an open store plus whatever must stop with it.
+type database struct {
+	store    *store.Store
+	embedded *embeddedpostgres.EmbeddedPostgres
+}
+
+func (d *database) close() {
+	d.store.Close()
+	if d.embedded != nil {
+		_ = d.embedded.Stop()
+	}
+}
+
+// embeddedPort is where the embedded PostgreSQL listens when Knoop has to
+// start one.
+const embeddedPort = 54329
+
+// openDatabase opens the configured database. Without one and with
+// fallback set, it uses a local PostgreSQL if one answers (creating the
+// database "knoop"), else starts an embedded PostgreSQL in the user's data
+// directory. One line on stderr says which it chose.
+func openDatabase(e env, cfg Config, log *slog.Logger, fallback bool) (*database, error) {
+	url := cfg.Database.URL
+	var emb *embeddedpostgres.EmbeddedPostgres
+	switch {
+	case url != "":
+		fmt.Fprintln(e.stderr, "knoop: using the configured database")
+	case !fallback:
+		return nil, errors.New("no database configured: set database.url or KNOOP_DATABASE_URL")
+	default:
+		var where string
+		var err error
+		url, where, err = localDatabase(e.ctx, e.getenv)
+		if err == nil {
+			fmt.Fprintf(e.stderr, "knoop: using local PostgreSQL at %s, database knoop\n", where)
+			break
+		}
+		log.Debug("no local postgres", "err", err)
+		url, emb, where, err = startEmbedded(e.getenv)
+		if err != nil {
+			return nil, fmt.Errorf("no PostgreSQL answered locally and the embedded one did not start: %w", err)
+		}
+		fmt.Fprintf(e.stderr, "knoop: no local PostgreSQL answered; started an embedded PostgreSQL in %s\n", where)
+	}
+	pc, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("database url: %w", err)
+	}
+	pc.MaxConns = cfg.Database.MaxConns
+	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+	defer cancel()
+	s, err := store.OpenConfig(ctx, pc, log)
+	if err != nil {
+		if emb != nil {
+			_ = emb.Stop()
+		}
+		return nil, err
+	}
+	return &database{store: s, embedded: emb}, nil
+}
+
+// localDatabase tries the usual local PostgreSQL endpoints (the PG*
+// environment variables and the default socket, then 127.0.0.1 as the
+// postgres user) and returns a URL for database knoop, creating it if
+// missing.
+func localDatabase(ctx context.Context, getenv func(string) string) (url, where string, err error) {
+	candidates := []string{"", "host=127.0.0.1 port=5432 user=postgres sslmode=disable"}
+	var errs []error
+	for _, base := range candidates {
+		cfg, err := pgx.ParseConfig(base)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		cfg.ConnectTimeout = 2 * time.Second
+		where = fmt.Sprintf("%s:%d as %s", cfg.Host, cfg.Port, cfg.User)
+		cfg.Database = "knoop"
+		if err := ping(ctx, cfg); err != nil {
+			var pgErr *pgconn.PgError
+			if !errors.As(err, &pgErr) || pgErr.Code != "3D000" { // invalid_catalog_name
+				errs = append(errs, err)
+				continue
+			}
+			if err := createDatabase(ctx, cfg); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		return connString(cfg), where, nil
+	}
+	return "", "", errors.Join(errs...)
+}
+
+func ping(ctx context.Context, cfg *pgx.ConnConfig) error {
+	c, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	return c.Close(ctx)
+}
+
+func createDatabase(ctx context.Context, cfg *pgx.ConnConfig) error {
+	admin := cfg.Copy()
+	admin.Database = "postgres"
+	c, err := pgx.ConnectConfig(ctx, admin)
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	_, err = c.Exec(ctx, "CREATE DATABASE knoop")
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // created meanwhile by another process
+		return nil
+	}
+	return err
+}
+
+func connString(cfg *pgx.ConnConfig) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "host=%s port=%d user=%s dbname=%s", cfg.Host, cfg.Port, cfg.User, cfg.Database)
+	if cfg.Password != "" {
+		fmt.Fprintf(&b, " password='%s'", strings.ReplaceAll(cfg.Password, "'", `\'`))
+	}
+	if cfg.TLSConfig == nil {
+		b.WriteString(" sslmode=disable")
+	}
+	return b.String()
+}
+
+// startEmbedded starts PostgreSQL from the user's data directory. It uses
+// the PostgreSQL binaries installed on the machine when it finds them, so
+// nothing has to be downloaded.
+func startEmbedded(getenv func(string) string) (url string, ep *embeddedpostgres.EmbeddedPostgres, where string, err error) {
+	dir := getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", nil, "", err
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	dir = filepath.Join(dir, "knoop", "postgres")
+	cfg := embeddedpostgres.DefaultConfig().
+		Port(embeddedPort).Database("knoop").
+		RuntimePath(filepath.Join(dir, "run")).
+		DataPath(filepath.Join(dir, "data")).
+		CachePath(filepath.Join(dir, "cache")).
+		StartTimeout(30 * time.Second).
+		Logger(nil)
+	if bin := installedPostgres(); bin != "" {
+		cfg = cfg.BinariesPath(bin)
+	}
+	ep = embeddedpostgres.NewDatabase(cfg)
+	if err := ep.Start(); err != nil {
+		return "", nil, "", err
+	}
+	return fmt.Sprintf("postgres://postgres:postgres@127.0.0.1:%d/knoop?sslmode=disable", embeddedPort), ep, dir, nil
+}
+
+// installedPostgres finds the directory holding bin/pg_ctl of a
+// PostgreSQL installed on this machine, or "".
+func installedPostgres() string {
+	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
+		bin := strings.TrimSpace(string(out))
+		if _, err := os.Stat(filepath.Join(bin, "pg_ctl")); err == nil {
+			return filepath.Dir(bin)
+		}
+	}
+	// Debian and Ubuntu keep the server binaries out of PATH.
+	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
+	if len(matches) > 0 {
+		return filepath.Dir(filepath.Dir(matches[len(matches)-1]))
+	}
+	return ""
+}

@@ -1,0 +1,170 @@
+// Command knoop runs the Knoop chat bot.
+//
+//	knoop console [--as NAME] [--org ORG] [--lang nl|en]   chat in the terminal
+//	knoop run                                          run the bot on the configured platforms
+//	knoop migrate                                      apply database migrations
+//	knoop seed --members N                             fill a database with a synthetic network
+//	knoop version                                      print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	_ "time/tzdata" // timezones work on machines without a zoneinfo database
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := runMain(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// env is everything a subcommand gets from the outside world, so tests can
+// run the real commands in-process.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+type subcommand struct {
+	name, summary string
+	run           func(e env, args []string) error
+}
+
+func subcommands() []subcommand {
+	return []subcommand{
+		{"console", "chat with Knoop in the terminal (the embedded default)", runConsole},
+		{"run", "run Knoop on the configured chat platforms", runRun},
+		{"migrate", "apply database migrations and show their status", runMigrate},
+		{"seed", "fill a database with a synthetic network (for benchmarks and demos)", runSeed},
+		{"version", "print the version", runVersion},
+	}
+}
+
+func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	e := env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, sc := range subcommands() {
+		if sc.name == args[0] {
+			err := sc.run(e, args[1:])
+			switch {
+			case err == nil:
+				return 0
+			case errors.Is(err, flag.ErrHelp):
+				return 0
+			case errors.Is(err, errUsage):
+				return 2
+			}
+			fmt.Fprintf(stderr, "knoop %s: %v\n", sc.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "knoop: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+var errUsage = errors.New("usage")
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Knoop — the bot that makes a business network work.")
+	fmt.Fprintln(w, "\nUsage: knoop <command> [flags]\n\nCommands:")
+	for _, sc := range subcommands() {
+		fmt.Fprintf(w, "  %-9s %s\n", sc.name, sc.summary)
+	}
+	fmt.Fprintln(w, "\nRun `knoop <command> -h` for its flags. Configuration: config.toml (see config.example.toml) and KNOOP_* variables.")
+}
+
+// flags returns a flag set with the shared -config flag.
+func (e env) flags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("knoop "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	def := e.getenv("KNOOP_CONFIG")
+	if def == "" {
+		def = "config.toml"
+	}
+	cfg := fs.String("config", def, "configuration file (optional; KNOOP_CONFIG)")
+	return fs, cfg
+}
+
+// parse parses flags, turning a flag error into errUsage (already printed).
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected arguments: %v\n", fs.Args())
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+// config loads the configuration; the file is required only when named
+// explicitly.
+func (e env) config(path string, explicit bool) (Config, error) {
+	return loadConfig(path, explicit, e.getenv)
+}
+
+func (e env) logger(cfg Config, quiet bool) *slog.Logger {
+	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.Log.Level]
+	if quiet && level < slog.LevelWarn {
+		level = slog.LevelWarn
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(e.stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, opts))
+}
+
+func explicitFlag(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}
+
+func runVersion(e env, args []string) error {
+	fs, _ := e.flags("version")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok && v == "dev" {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v = "dev-" + s.Value[:12]
+			}
+		}
+	}
+	fmt.Fprintf(e.stdout, "knoop %s\n", v)
+	return nil
+}

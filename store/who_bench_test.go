@@ -1,0 +1,80 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"knoop/store"
+	"knoop/store/storetest"
+)
+
+// benchTopics are who-questions as members ask them, already turned into
+// terms the way the bot does: single words, phrases, synonyms, typos.
+var benchTopics = [][]string{
+	{"cold", "chain", "koelketen", "cold chain"},
+	{"logistiek", "logistics", "supply chain"},
+	{"waterstof", "hydrogen"},
+	{"subsidieaanvragen", "grant", "grants", "funding", "subsidies"},
+	{"python"},
+	{"lng", "bunkering", "bunkeren"},
+	{"logstics"},
+	{"koelketens"},
+	{"greenhouse", "climate", "control"},
+	{"netcongestie", "grid congestion"},
+	{"circular", "economy", "circulaire economie"},
+	{"welding"},
+	{"project", "management", "projectmanagement"},
+	{"customs", "douane"},
+	{"quantum", "computing"},
+}
+
+func benchmarkWho(b *testing.B, members int) {
+	s := storetest.Schema(b)
+	ctx := context.Background()
+	net, err := s.NetworkForRoom(ctx, "bench", "room", store.NetworkDefaults{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	start := time.Now()
+	st, err := s.Seed(ctx, net.ID, store.SeedOptions{Members: members, Seed: 7, Now: now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d members, %d evidence rows in %s", st.Members, st.Evidence, time.Since(start).Round(time.Second))
+	// Warm the caches as a running bot would have them.
+	for _, t := range benchTopics {
+		if _, err := s.Who(ctx, net.ID, t, now, 5); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var lat []time.Duration
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := s.Who(ctx, net.ID, benchTopics[i%len(benchTopics)], now, 5); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+		i++
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(float64(len(lat)-1)*p)].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.50), "p50_ms")
+	b.ReportMetric(pct(0.95), "p95_ms")
+	b.ReportMetric(pct(0.99), "p99_ms")
+}
+
+// BenchmarkWho measures "who is good at X" in the store at 10k and 100k
+// members (about ten evidence rows each). Run with
+// go test -run '^$' -bench Who -benchtime 2000x ./store/
+func BenchmarkWho(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("members=%d", n), func(b *testing.B) { benchmarkWho(b, n) })
+	}
+}
