@@ -1,6 +1,10 @@
 package bot
 
-import "strings"
+import (
+	"strings"
+
+	"knoop/store"
+)
 
 // topicStop are words that carry no topic in a who-question, in either
 // language.
@@ -65,24 +69,46 @@ var synonymIndex = func() map[string][]string {
 	return idx
 }()
 
-// topicTerms turns a who-topic into search terms: its words, lower-cased
-// and without stop words, plus the bilingual synonyms of the topic and of
-// each word in it. Synonyms stay whole phrases ("supply chain" matches
-// only where both words occur), so a synonym never drags in evidence that
-// merely shares a common word with it.
-func topicTerms(topic string) []string {
+// Weights of the concepts a topic becomes. In a multi-word topic the
+// phrase counts most and a lone word of it least, so "cold chain" ranks a
+// cold-chain expert above someone who only mentions a supply chain.
+const (
+	weightWord       = 1.0
+	weightPartWord   = 0.5
+	weightPhrase     = 1.5
+	weightSynonym    = 0.8
+	maxTopicConcepts = 32
+)
+
+// topicConcepts turns a who-topic into what the store searches for: its
+// words, its adjacent word pairs as phrases, and the bilingual synonyms of
+// the topic and of each word in it (whole phrases, so a synonym never
+// drags in evidence that merely shares a common word with it).
+func topicConcepts(topic string) []store.Concept {
 	seen := map[string]bool{}
-	var out []string
-	add := func(t string) {
-		if len(t) < 2 || len(t) > 60 || topicStop[t] || seen[t] {
+	var out []store.Concept
+	add := func(t string, w float64) {
+		if len(t) < 2 || len(t) > 80 || topicStop[t] || seen[t] {
 			return
 		}
 		seen[t] = true
-		out = append(out, t)
+		out = append(out, store.Concept{Text: t, Weight: w})
 	}
-	ws := words(topic)
+	var ws []string
+	for _, w := range words(topic) {
+		if !topicStop[w] {
+			ws = append(ws, w)
+		}
+	}
+	wordWeight := weightWord
+	if len(ws) > 1 {
+		wordWeight = weightPartWord
+	}
+	for i := 0; i+1 < len(ws); i++ {
+		add(ws[i]+" "+ws[i+1], weightPhrase)
+	}
 	for _, w := range ws {
-		add(w)
+		add(w, wordWeight)
 	}
 	phrases := append([]string(nil), ws...)
 	for i := 0; i+1 < len(ws); i++ {
@@ -92,12 +118,12 @@ func topicTerms(topic string) []string {
 	for _, p := range phrases {
 		for _, v := range inflections(p) {
 			for _, syn := range synonymIndex[v] {
-				add(syn)
+				add(syn, weightSynonym)
 			}
 		}
 	}
-	if len(out) > 32 {
-		out = out[:32]
+	if len(out) > maxTopicConcepts {
+		out = out[:maxTopicConcepts]
 	}
 	return out
 }

@@ -41,7 +41,7 @@ var cmdAsks = &Command{
 
 func runWho(c *call) Reply {
 	topic := cleanTopic(c.args)
-	ws := topicTerms(topic)
+	ws := topicConcepts(topic)
 	if len(ws) == 0 {
 		return c.say(tr(c.lang, "who_what"))
 	}

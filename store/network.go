@@ -205,8 +205,15 @@ func (q *Queries) SetOrganisation(ctx context.Context, memberID int64, name stri
 			SELECT o.id, o.name FROM organisations o, net
 			WHERE o.network_id = net.network_id AND lower(o.name) = lower($2)
 		)
-		UPDATE members SET org_id = (SELECT id FROM org LIMIT 1), updated_at = now()
-		WHERE id = $1 RETURNING (SELECT name FROM org LIMIT 1)`, memberID, name).Scan(&stored)
+		, upd AS (
+			UPDATE members SET org_id = (SELECT id FROM org LIMIT 1), updated_at = now()
+			WHERE id = $1 RETURNING org_id
+		), terms AS (
+			-- member_terms carries the organisation so who-queries can rank
+			-- organisations without a join.
+			UPDATE member_terms SET org_id = (SELECT org_id FROM upd) WHERE member_id = $1
+		)
+		SELECT (SELECT name FROM org LIMIT 1) FROM upd`, memberID, name).Scan(&stored)
 	if err != nil {
 		return "", fmt.Errorf("set organisation: %w", interpret(err))
 	}

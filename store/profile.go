@@ -63,7 +63,7 @@ func (s *Store) RemoveSkills(ctx context.Context, memberID int64, skills []strin
 			if err != nil {
 				return fmt.Errorf("remove skill: %w", interpret(err))
 			}
-			if err := q.removeEvidence(ctx, KindDeclared, id); err != nil {
+			if err := q.removeEvidence(ctx, memberID, KindDeclared, id); err != nil {
 				return err
 			}
 			removed = append(removed, name)
@@ -144,10 +144,38 @@ func (q *Queries) Endorsements(ctx context.Context, memberID int64) ([]Endorseme
 // evidence goes, so an anonymous row never answers "who is good at X".
 func (s *Store) Forget(ctx context.Context, memberID int64, at time.Time) error {
 	return s.Tx(ctx, func(q *Queries) error {
+		// Endorsements this member gave are evidence in other members'
+		// profiles: remove it there and refresh their search terms.
+		rows, err := q.db.Query(ctx, `WITH gone AS (
+				DELETE FROM endorsements WHERE endorser_id = $1 RETURNING id, endorsee_id)
+			, ev AS (DELETE FROM evidence e USING gone WHERE e.kind = 'endorsed' AND e.source_id = gone.id)
+			SELECT DISTINCT endorsee_id FROM gone WHERE endorsee_id <> $1`, memberID)
+		if err != nil {
+			return fmt.Errorf("forget: %w", interpret(err))
+		}
+		var others []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("forget: %w", err)
+			}
+			others = append(others, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("forget: %w", interpret(err))
+		}
+		for _, id := range others {
+			if err := q.refreshTerms(ctx, id); err != nil {
+				return err
+			}
+		}
 		stmts := []string{
 			`DELETE FROM evidence WHERE member_id = $1`,
+			`DELETE FROM member_terms WHERE member_id = $1`,
 			`DELETE FROM skills WHERE member_id = $1`,
-			`DELETE FROM endorsements WHERE endorser_id = $1 OR endorsee_id = $1`,
+			`DELETE FROM endorsements WHERE endorsee_id = $1`,
 			`UPDATE asks SET member_id = NULL WHERE member_id = $1`,
 			`UPDATE commitment_updates SET note = '' WHERE member_id = $1 AND kind <> 'created'`,
 		}

@@ -88,7 +88,32 @@ func (s *Store) Seed(ctx context.Context, networkID int64, o SeedOptions) (SeedS
 			return err
 		}
 		when := func() time.Time { return o.Now.Add(-time.Duration(rng.Int64N(int64(730 * 24 * time.Hour)))) }
+		orgOf := make(map[int64]int64, len(ids))
+		for i, id := range ids {
+			orgOf[id] = memberRows[i][4].(int64)
+		}
+		// member_terms and the lexicon are computed here, exactly as
+		// refreshTerms and addEvidence would, from the same rows.
+		termCache := map[string][]string{}
+		words := map[string]bool{}
+		var termRows [][]any
+		memberScores := map[string]float64{}
+		evidence := func(text string, weight float64, at time.Time) {
+			ts, ok := termCache[text]
+			if !ok {
+				ts = Terms(text)
+				termCache[text] = ts
+				for _, w := range Words(text) {
+					words[w] = true
+				}
+			}
+			sc := evidenceScore(weight, at)
+			for _, t := range ts {
+				memberScores[t] += sc
+			}
+		}
 		for _, id := range ids {
+			clear(memberScores)
 			home := rng.IntN(len(seedSkills))
 			topic := func() string { return seedSkills[(home+rng.IntN(6))%len(seedSkills)] }
 			seen := map[string]bool{}
@@ -98,17 +123,45 @@ func (s *Store) Seed(ctx context.Context, networkID int64, o SeedOptions) (SeedS
 					continue
 				}
 				seen[sk] = true
-				skills = append(skills, []any{id, sk, when()})
+				at := when()
+				skills = append(skills, []any{id, sk, at})
+				evidence(sk, WeightDeclared, at)
 			}
 			for range 2 + rng.IntN(3) {
 				commitNo++
 				at := when()
 				text := fmt.Sprintf(seedDeliverables[rng.IntN(len(seedDeliverables))], topic())
 				commits = append(commits, []any{networkID, commitNo, id, text, "done", at, at, at})
+				evidence(text, WeightDelivered, at)
 			}
+			endorsedBy := map[string]bool{}
 			for range rng.IntN(5) {
-				endorse = append(endorse, []any{ids[rng.IntN(len(ids))], id, topic(), WeightEndorsed, when()})
+				by, sk, at := ids[rng.IntN(len(ids))], topic(), when()
+				key := fmt.Sprint(by, "|", sk)
+				if by == id || endorsedBy[key] {
+					continue
+				}
+				endorsedBy[key] = true
+				endorse = append(endorse, []any{by, id, sk, WeightEndorsed, at})
+				evidence(sk, WeightEndorsed, at)
 			}
+			for t, sc := range memberScores {
+				termRows = append(termRows, []any{id, t, networkID, orgOf[id], sc})
+			}
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"member_terms"},
+			[]string{"member_id", "term", "network_id", "org_id", "score"}, pgx.CopyFromRows(termRows)); err != nil {
+			return fmt.Errorf("seed member terms: %w", err)
+		}
+		var lexRows [][]any
+		for w := range words {
+			lexRows = append(lexRows, []any{networkID, w})
+		}
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE seed_lexicon (LIKE lexicon) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"seed_lexicon"}, []string{"network_id", "word"}, pgx.CopyFromRows(lexRows)); err != nil {
+			return fmt.Errorf("seed lexicon: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE networks SET commitment_seq = $2 WHERE id = $1`, networkID, commitNo); err != nil {
 			return err
@@ -138,24 +191,21 @@ func (s *Store) Seed(ctx context.Context, networkID int64, o SeedOptions) (SeedS
 				SELECT network_id, no, owner_id, text, status, created_at, updated_at, done_at FROM seed_commitments`,
 			`INSERT INTO endorsements (endorser_id, endorsee_id, skill, weight, created_at)
 				SELECT endorser_id, endorsee_id, skill, weight, created_at FROM seed_endorsements
-				WHERE endorser_id <> endorsee_id ON CONFLICT DO NOTHING`,
-			`INSERT INTO evidence (network_id, member_id, kind, source_id, text, tsv, weight, at)
-				SELECT $1, s.member_id, 'declared', s.id, s.skill, knoop_tsv(s.skill), ` + fmt.Sprint(WeightDeclared) + `, s.created_at
+				ON CONFLICT DO NOTHING`,
+			`INSERT INTO evidence (network_id, member_id, kind, source_id, text, weight, at)
+				SELECT $1, s.member_id, 'declared', s.id, s.skill, ` + fmt.Sprint(WeightDeclared) + `, s.created_at
 				FROM skills s JOIN members m ON m.id = s.member_id
 				WHERE m.network_id = $1 AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.kind = 'declared' AND e.source_id = s.id)`,
-			`INSERT INTO evidence (network_id, member_id, kind, source_id, text, tsv, weight, at)
-				SELECT $1, c.owner_id, 'delivered', c.id, c.text, knoop_tsv(c.text), ` + fmt.Sprint(WeightDelivered) + `, c.done_at
+			`INSERT INTO evidence (network_id, member_id, kind, source_id, text, weight, at)
+				SELECT $1, c.owner_id, 'delivered', c.id, c.text, ` + fmt.Sprint(WeightDelivered) + `, c.done_at
 				FROM commitments c
 				WHERE c.network_id = $1 AND c.status = 'done'
 				AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.kind = 'delivered' AND e.source_id = c.id)`,
-			`INSERT INTO evidence (network_id, member_id, kind, source_id, text, tsv, weight, at)
-				SELECT $1, en.endorsee_id, 'endorsed', en.id, en.skill, knoop_tsv(en.skill), en.weight, en.created_at
+			`INSERT INTO evidence (network_id, member_id, kind, source_id, text, weight, at)
+				SELECT $1, en.endorsee_id, 'endorsed', en.id, en.skill, en.weight, en.created_at
 				FROM endorsements en JOIN members m ON m.id = en.endorsee_id
 				WHERE m.network_id = $1 AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.kind = 'endorsed' AND e.source_id = en.id)`,
-			`INSERT INTO lexicon (network_id, word)
-				SELECT DISTINCT $1::bigint, w FROM (SELECT DISTINCT text FROM evidence WHERE network_id = $1) t,
-				unnest(tsvector_to_array(to_tsvector('simple', public.unaccent(t.text)))) AS w
-				WHERE length(w) BETWEEN 3 AND 40 ON CONFLICT DO NOTHING`,
+			`INSERT INTO lexicon SELECT * FROM seed_lexicon ON CONFLICT DO NOTHING`,
 		}
 		for _, stmt := range stmts {
 			var args []any
@@ -171,6 +221,12 @@ func (s *Store) Seed(ctx context.Context, networkID int64, o SeedOptions) (SeedS
 	if err != nil {
 		return st, err
 	}
-	_, err = s.pool.Exec(ctx, `ANALYZE members; ANALYZE evidence; ANALYZE lexicon`)
-	return st, err
+	// A fresh visibility map lets who-queries read member_terms from the
+	// index alone, as they do on a database autovacuum keeps up with.
+	for _, stmt := range []string{`VACUUM ANALYZE member_terms`, `ANALYZE members`, `ANALYZE evidence`, `ANALYZE lexicon`} {
+		if _, err := s.pool.Exec(ctx, stmt); err != nil {
+			return st, fmt.Errorf("seed: %w", err)
+		}
+	}
+	return st, nil
 }

@@ -20,6 +20,14 @@ type bundle struct {
 	ctx context.Context
 }
 
+func concepts(texts ...string) []store.Concept {
+	out := make([]store.Concept, len(texts))
+	for i, t := range texts {
+		out[i] = store.Concept{Text: t, Weight: 1}
+	}
+	return out
+}
+
 func setup(t *testing.T) bundle {
 	t.Helper()
 	s := storetest.Schema(t)
@@ -108,8 +116,8 @@ func TestSkillsAndWho(t *testing.T) {
 	if _, err := b.s.AddSkills(b.ctx, bob.ID, []string{"python", "data science"}, day); err != nil {
 		t.Fatal(err)
 	}
-	for _, words := range [][]string{{"logistic"}, {"koelketens"}, {"logistiek"}, {"logstics"}} {
-		res, err := b.s.Who(b.ctx, b.net.ID, words, day, 5)
+	for _, words := range []string{"logistic", "koelketens", "Logistics", "logstics"} {
+		res, err := b.s.Who(b.ctx, b.net.ID, concepts(words), day, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +129,7 @@ func TestSkillsAndWho(t *testing.T) {
 			t.Errorf("who %v: org %q orgs %+v", words, res.Experts[0].Member.OrgName, res.Orgs)
 		}
 	}
-	res, err := b.s.Who(b.ctx, b.net.ID, []string{"welding"}, day, 5)
+	res, err := b.s.Who(b.ctx, b.net.ID, concepts("welding"), day, 5)
 	if err != nil || len(res.Experts) != 0 {
 		t.Fatalf("nobody knows welding: %+v %v", res, err)
 	}
@@ -129,7 +137,7 @@ func TestSkillsAndWho(t *testing.T) {
 	if err != nil || len(removed) != 1 || removed[0] != "koelketen" {
 		t.Fatalf("remove: %v %v", removed, err)
 	}
-	res, _ = b.s.Who(b.ctx, b.net.ID, []string{"koelketen"}, day, 5)
+	res, _ = b.s.Who(b.ctx, b.net.ID, concepts("koelketen"), day, 5)
 	if len(res.Experts) != 0 {
 		t.Fatalf("removed skill still found: %+v", res.Experts)
 	}
@@ -159,7 +167,7 @@ func TestDeliveryOutranksDeclaration(t *testing.T) {
 	if _, err := b.s.ChangeCommitment(b.ctx, store.Change{NetworkID: b.net.ID, No: c.No, MemberID: bob.ID, Kind: "dropped", At: day}); !errors.Is(err, store.ErrClosed) {
 		t.Fatalf("dropping a done commitment: %v, want ErrClosed", err)
 	}
-	res, err := b.s.Who(b.ctx, b.net.ID, []string{"cold", "chain"}, day, 5)
+	res, err := b.s.Who(b.ctx, b.net.ID, concepts("cold chain", "cold", "chain"), day, 5)
 	if err != nil || len(res.Experts) != 2 {
 		t.Fatalf("who: %+v %v", res, err)
 	}
@@ -221,7 +229,7 @@ func TestForgetKeepsCommitments(t *testing.T) {
 	if err != nil || got.Text != "grant application" || got.OwnerName != "" {
 		t.Fatalf("commitment after forget: %+v %v", got, err)
 	}
-	res, _ := b.s.Who(b.ctx, b.net.ID, []string{"subsidies"}, day, 5)
+	res, _ := b.s.Who(b.ctx, b.net.ID, concepts("subsidies"), day, 5)
 	if len(res.Experts) != 0 {
 		t.Fatalf("forgotten member still answers: %+v", res.Experts)
 	}

@@ -13,22 +13,22 @@ import (
 
 // benchTopics are who-questions as members ask them, already turned into
 // terms the way the bot does: single words, phrases, synonyms, typos.
-var benchTopics = [][]string{
-	{"cold", "chain", "koelketen", "cold chain"},
-	{"logistiek", "logistics", "supply chain"},
-	{"waterstof", "hydrogen"},
-	{"subsidieaanvragen", "grant", "grants", "funding", "subsidies"},
-	{"python"},
-	{"lng", "bunkering", "bunkeren"},
-	{"logstics"},
-	{"koelketens"},
-	{"greenhouse", "climate", "control"},
-	{"netcongestie", "grid congestion"},
-	{"circular", "economy", "circulaire economie"},
-	{"welding"},
-	{"project", "management", "projectmanagement"},
-	{"customs", "douane"},
-	{"quantum", "computing"},
+var benchTopics = [][]store.Concept{
+	{{"cold chain", 1.5}, {"cold", 0.5}, {"chain", 0.5}, {"koelketen", 0.8}, {"koeltransport", 0.8}, {"refrigerated transport", 0.8}},
+	{{"logistiek", 1}, {"logistics", 0.8}, {"supply chain", 0.8}, {"toeleveringsketen", 0.8}},
+	{{"waterstof", 1}, {"hydrogen", 0.8}},
+	{{"subsidieaanvragen", 1}, {"grant", 0.8}, {"grants", 0.8}, {"funding", 0.8}, {"subsidies", 0.8}, {"grant writing", 0.8}},
+	{{"python", 1}},
+	{{"lng bunkering", 1.5}, {"lng", 0.5}, {"bunkering", 0.5}, {"bunkeren", 0.8}},
+	{{"logstics", 1}},
+	{{"koelketens", 1}},
+	{{"greenhouse climate", 1.5}, {"climate control", 1.5}, {"greenhouse", 0.5}, {"climate", 0.5}, {"control", 0.5}},
+	{{"netcongestie", 1}, {"grid congestion", 0.8}},
+	{{"circular economy", 1.5}, {"circular", 0.5}, {"economy", 0.5}, {"circulaire economie", 0.8}},
+	{{"welding", 1}},
+	{{"project management", 1.5}, {"project", 0.5}, {"management", 0.5}, {"projectmanagement", 0.8}},
+	{{"customs", 1}, {"douane", 0.8}},
+	{{"quantum computing", 1.5}, {"quantum", 0.5}, {"computing", 0.5}},
 }
 
 func benchmarkWho(b *testing.B, members int) {

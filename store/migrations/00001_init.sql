@@ -2,7 +2,6 @@
 -- Extensions are created WITH SCHEMA public so that every schema on the
 -- search path (including throw-away test schemas) sees one copy of them.
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
-CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public;
 
 -- A network is a set of rooms on one or more platforms sharing a charter,
 -- goals and commitments. Sequences for the short ids members type
@@ -127,11 +126,9 @@ CREATE TABLE asks (
     UNIQUE (network_id, no)
 );
 
--- evidence is the search surface for "who is good at X": one row per
--- declared skill, endorsement and delivered commitment, kept in the same
--- transaction as its source row. tsv holds the simple, English and Dutch
--- stems of the unaccented text together so a question in either language
--- meets evidence written in either.
+-- evidence is what "who is good at X" answers from: one row per declared
+-- skill, endorsement and delivered commitment, kept in the same transaction
+-- as its source row.
 CREATE TABLE evidence (
     id         bigserial PRIMARY KEY,
     network_id bigint      NOT NULL,
@@ -139,43 +136,39 @@ CREATE TABLE evidence (
     kind       text        NOT NULL CHECK (kind IN ('declared', 'endorsed', 'delivered')),
     source_id  bigint      NOT NULL,
     text       text        NOT NULL,
-    tsv        tsvector    NOT NULL,
     weight     real        NOT NULL,
     at         timestamptz NOT NULL
 );
-CREATE INDEX evidence_tsv ON evidence USING gin (tsv);
 CREATE INDEX evidence_member ON evidence (member_id);
 CREATE INDEX evidence_source ON evidence (kind, source_id);
 
+-- member_terms is the inverted index behind "who is good at X": per member
+-- and search term (a word or word pair, as written and stemmed in English
+-- and Dutch) the summed evidence score. Scores are stored as
+-- weight × exp((at − 2026-01-01) / 365 days): decay relative to a fixed
+-- epoch ranks exactly as decay relative to "now" does, because the factor
+-- between them is the same for every row, so scores never need rewriting
+-- as time passes. The covering index lets a query read the best members of
+-- a term without touching the table.
+CREATE TABLE member_terms (
+    member_id  bigint           NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    term       text             NOT NULL,
+    network_id bigint           NOT NULL,
+    org_id     bigint,
+    score      double precision NOT NULL,
+    PRIMARY KEY (member_id, term)
+);
+CREATE INDEX member_terms_rank ON member_terms (network_id, term, score DESC) INCLUDE (member_id, org_id);
+
 -- lexicon holds every word that occurs in evidence, per network, so a
 -- misspelt question word can be mapped to real words by trigram
--- similarity on a small table instead of on every evidence row.
+-- similarity on a small table.
 CREATE TABLE lexicon (
     network_id bigint NOT NULL,
     word       text   NOT NULL,
     PRIMARY KEY (network_id, word)
 );
 CREATE INDEX lexicon_trgm ON lexicon USING gin (word public.gin_trgm_ops);
-
--- knoop_tsv and knoop_tsq are the one place that decides how text becomes
--- searchable: unaccented, then the simple (exact word), English and Dutch
--- stems side by side.
--- +goose StatementBegin
-CREATE FUNCTION knoop_tsv(t text) RETURNS tsvector LANGUAGE sql STABLE AS $$
-    SELECT to_tsvector('simple', public.unaccent(t))
-        || to_tsvector('english', public.unaccent(t))
-        || to_tsvector('dutch', public.unaccent(t))
-$$;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE FUNCTION knoop_tsq(w text) RETURNS tsquery LANGUAGE sql STABLE AS $$
-    SELECT plainto_tsquery('simple', public.unaccent(w))
-        || plainto_tsquery('english', public.unaccent(w))
-        || plainto_tsquery('dutch', public.unaccent(w))
-$$;
--- +goose StatementEnd
--- tsquery_or_agg ORs the queries of several words into one.
-CREATE AGGREGATE tsquery_or_agg (tsquery) (SFUNC = tsquery_or, STYPE = tsquery);
 
 -- processed_events lets adapters drop redeliveries (same platform event id).
 CREATE TABLE processed_events (
@@ -186,8 +179,5 @@ CREATE TABLE processed_events (
 );
 
 -- +goose Down
-DROP AGGREGATE tsquery_or_agg (tsquery);
-DROP FUNCTION knoop_tsq (text);
-DROP FUNCTION knoop_tsv (text);
-DROP TABLE processed_events, lexicon, evidence, asks, commitment_updates, commitments,
+DROP TABLE processed_events, lexicon, member_terms, evidence, asks, commitment_updates, commitments,
     goals, endorsements, skills, members, organisations, rooms, networks;

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/dutch"
+	"github.com/blevesearch/snowballstem/english"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// termStop are words too common to be worth indexing in either language.
+var termStop = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an the of for to in on at by with and or is are be as from into
+		de het een van voor in op aan met en of te bij naar over uit tot om door die dat dit`) {
+		termStop[w] = true
+	}
+}
+
+// Fold lower-cases text and strips accents ("Coördinatie" → "coordinatie").
+func Fold(text string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, strings.ToLower(text))
+	if err != nil {
+		return strings.ToLower(text)
+	}
+	return out
+}
+
+// Words splits folded text into words of letters and digits, dropping stop
+// words. "Cross-docking" gives "cross", "docking".
+func Words(text string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(Fold(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		if len(w) < 2 || len(w) > 40 || termStop[w] {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// stems returns a word with its English and Dutch Snowball stems, without
+// duplicates. Both stemmers run on every word because members mix the
+// languages in one sentence.
+func stems(w string) []string {
+	en, nl := englishStem(w), dutchStem(w)
+	out := []string{w}
+	if en != w {
+		out = append(out, en)
+	}
+	if nl != w && nl != en {
+		out = append(out, nl)
+	}
+	return out
+}
+
+// stemPairs are the forms of two adjacent words: as written, both
+// English-stemmed, both Dutch-stemmed.
+func stemPairs(a, b string) []string {
+	out := []string{a + " " + b}
+	for _, p := range []string{englishStem(a) + " " + englishStem(b), dutchStem(a) + " " + dutchStem(b)} {
+		if p != out[0] && (len(out) == 1 || p != out[1]) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func englishStem(w string) string {
+	env := snowballstem.NewEnv(w)
+	english.Stem(env)
+	return env.Current()
+}
+
+func dutchStem(w string) string {
+	env := snowballstem.NewEnv(w)
+	dutch.Stem(env)
+	return env.Current()
+}
+
+// Terms is how a piece of evidence is indexed: every word in its written,
+// English-stemmed and Dutch-stemmed forms, and every pair of adjacent words
+// the same way, so a phrase ("cold chain") can be asked for as a phrase.
+func Terms(text string) []string {
+	ws := Words(text)
+	seen := make(map[string]bool, len(ws)*4)
+	var out []string
+	add := func(forms []string) {
+		for _, f := range forms {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	for i, w := range ws {
+		add(stems(w))
+		if i+1 < len(ws) {
+			add(stemPairs(w, ws[i+1]))
+		}
+	}
+	return out
+}
+
+// QueryForms is how one asked-for word or phrase is looked up: a word by
+// its forms, a phrase by the forms of its first two words as a pair
+// (callers split longer phrases into pairs).
+func QueryForms(text string) []string {
+	ws := Words(text)
+	switch len(ws) {
+	case 0:
+		return nil
+	case 1:
+		return stems(ws[0])
+	}
+	return stemPairs(ws[0], ws[1])
+}
