@@ -30,6 +30,7 @@ var catalog = map[string][2]string{
 	"who_heading":   {"Good at “%s”:", "Goed in “%s”:"},
 	"who_orgs":      {"Organisations strong in this: %s", "Organisaties sterk hierin: %s"},
 	"who_org_item":  {"%s (%d members)", "%s (%d leden)"},
+	"who_org_one":   {"%s (1 member)", "%s (1 lid)"},
 	"away_mark":     {"(away until %s)", "(afwezig tot %s)"},
 	"why_declared":  {"declared: %s", "opgegeven: %s"},
 	"why_delivered": {"delivered “%s” (%s)", "leverde “%s” (%s)"},

@@ -72,7 +72,11 @@ func runWho(c *call) Reply {
 	if len(res.Orgs) > 0 {
 		parts := make([]string, len(res.Orgs))
 		for i, o := range res.Orgs {
-			parts[i] = tr(c.lang, "who_org_item", o.Name, o.Members)
+			if o.Members == 1 {
+				parts[i] = tr(c.lang, "who_org_one", o.Name)
+			} else {
+				parts[i] = tr(c.lang, "who_org_item", o.Name, o.Members)
+			}
 		}
 		r.add(Text, tr(c.lang, "who_orgs", strings.Join(parts, ", ")))
 	}
