@@ -106,9 +106,10 @@ func runCommit(c *call) Reply {
 	if ok {
 		text = rest
 		nc.Due = civil(due)
-		if nc.Due.Before(c.today()) {
-			return c.say(tr(c.lang, "date_past", c.fmtDate(nc.Due)))
-		}
+	} else if _, past, ok := dates.Split(text, c.now.AddDate(-pastYears, 0, 0), c.loc); ok && civil(past).Before(c.today()) {
+		// The date layer only reads dates from today on; read from years
+		// back, the same words are a date that has passed.
+		return c.say(tr(c.lang, "date_past", c.fmtDate(civil(past))))
 	}
 	text = strings.Trim(text, " .,;:")
 	if text == "" {
@@ -222,7 +223,7 @@ func runSnooze(c *call) Reply {
 	if base.IsZero() || base.Before(c.today()) {
 		base = c.today()
 	}
-	return c.setDue(no, base.AddDate(0, 0, 7), "snoozed")
+	return c.setDue(no, base.AddDate(0, 0, 7), "")
 }
 
 func runDue(c *call) Reply {
@@ -233,13 +234,9 @@ func runDue(c *call) Reply {
 	if rest == "" {
 		return c.say(tr(c.lang, "due_what", c.cmd.Usage[li(c.lang)]))
 	}
-	day, ok := dates.Parse(rest, c.now, c.loc)
+	day, ok := c.parseDate(rest)
 	if !ok {
-		return c.say(tr(c.lang, "bad_date", truncate(rest, 60)))
-	}
-	day = civil(day)
-	if day.Before(c.today()) {
-		return c.say(tr(c.lang, "date_past", c.fmtDate(day)))
+		return c.badDate(rest)
 	}
 	return c.setDue(no, day, "")
 }
@@ -307,4 +304,25 @@ func runCommitments(c *call) Reply {
 		}
 	}
 	return r
+}
+
+// pastYears is how far back a date is looked for to tell a member that the
+// date they typed has passed, rather than that it is not a date.
+const pastYears = 9
+
+// parseDate reads a date from today on, as a civil date.
+func (c *call) parseDate(text string) (time.Time, bool) {
+	day, ok := dates.Parse(text, c.now, c.loc)
+	if !ok {
+		return time.Time{}, false
+	}
+	return civil(day), true
+}
+
+// badDate answers a date that could not be used: passed, or not a date.
+func (c *call) badDate(text string) Reply {
+	if past, ok := dates.Parse(text, c.now.AddDate(-pastYears, 0, 0), c.loc); ok && civil(past).Before(c.today()) {
+		return c.say(tr(c.lang, "date_past", c.fmtDate(civil(past))))
+	}
+	return c.say(tr(c.lang, "bad_date", truncate(text, 60)))
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"knoop/bot/dates"
 	"knoop/store"
 )
 
@@ -99,12 +98,12 @@ var (
 	removeWords = set("remove", "delete", "rm", "verwijderen", "verwijder", "weghalen", "wis", "-")
 )
 
-// SplitList splits "a, b; c" into trimmed, non-empty items, without
+// SplitList splits "a, b, c" into trimmed, non-empty items, without
 // duplicates (compared case-insensitively).
 func SplitList(s string) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' }) {
 		p := strings.Trim(strings.Join(strings.Fields(part), " "), " .")
 		key := strings.ToLower(p)
 		if p == "" || seen[key] {
@@ -364,9 +363,10 @@ func runAway(c *call) Reply {
 	case "off", "uit", "no", "nee", "clear":
 		return c.setAway(time.Time{})
 	}
-	day, ok := dates.Parse(untilRE.ReplaceAllString(arg, ""), c.now, c.loc)
+	arg = untilRE.ReplaceAllString(arg, "")
+	day, ok := c.parseDate(arg)
 	if !ok {
-		return c.say(tr(c.lang, "bad_date", truncate(arg, 60)))
+		return c.badDate(arg)
 	}
 	day = civil(day)
 	if day.Before(c.today()) {

@@ -174,7 +174,7 @@ const commitmentColumns = `c.id, c.network_id, c.no, c.owner_id, coalesce(nullif
 	coalesce(o.name, ''), coalesce(c.recipient_id, 0), coalesce(r.display_name, ''),
 	coalesce(g.no, 0), coalesce(g.text, ''), c.text, coalesce(c.due, '0001-01-01'::date), c.status,
 	c.created_at, coalesce(c.done_at, '0001-01-01'::timestamptz),
-	coalesce((SELECT u.note FROM commitment_updates u WHERE u.commitment_id = c.id AND u.note <> ''
+	coalesce((SELECT u.note FROM commitment_updates u WHERE u.commitment_id = c.id AND u.note <> '' AND u.kind IN ('update', 'done', 'dropped')
 		ORDER BY u.created_at DESC, u.id DESC LIMIT 1), '')`
 
 const commitmentFrom = ` FROM commitments c
