@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"knoop/store"
@@ -18,6 +19,11 @@ type Bot struct {
 	log      *slog.Logger
 	now      func() time.Time
 	defaults store.NetworkDefaults
+	// networks caches room → network. A room never moves to another
+	// network, and the fields read from the cached copy (timezone,
+	// language) are set when the network is created; the charter is read
+	// fresh where it is shown.
+	networks sync.Map
 }
 
 // Option configures a Bot.
@@ -103,11 +109,18 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 // load finds the network and member for the message, creating them on
 // first contact.
 func (c *call) load() error {
-	net, err := c.b.store.NetworkForRoom(c.ctx, c.msg.Platform, c.msg.RoomID, c.b.defaults)
-	if err != nil {
-		return err
+	key := c.msg.Platform + "\x00" + c.msg.RoomID
+	if v, ok := c.b.networks.Load(key); ok {
+		c.net = v.(store.Network)
+	} else {
+		net, err := c.b.store.NetworkForRoom(c.ctx, c.msg.Platform, c.msg.RoomID, c.b.defaults)
+		if err != nil {
+			return err
+		}
+		c.b.networks.Store(key, net)
+		c.net = net
 	}
-	c.net = net
+	net := c.net
 	me, err := c.b.store.EnsureMember(c.ctx, net.ID, c.msg.Platform, c.msg.UserID, c.msg.UserName)
 	if err != nil {
 		return err

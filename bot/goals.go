@@ -38,6 +38,11 @@ var cmdGoals = &Command{
 func runCharter(c *call) Reply {
 	text := strings.TrimSpace(c.args)
 	if text == "" {
+		net, err := c.b.store.Network(c.ctx, c.net.ID)
+		if err != nil {
+			return c.fail(err)
+		}
+		c.net.Charter = net.Charter
 		if c.net.Charter == "" {
 			return c.say(tr(c.lang, "charter_none", cmdCharter.Word(c.lang)))
 		}

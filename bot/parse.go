@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/agnivade/levenshtein"
 )
 
 // MaxMessageBytes is the longest message Knoop reads. Longer ones get a
@@ -33,13 +31,15 @@ var natural = []struct {
 	lang string
 }{
 	// English who-questions.
-	{re(`^(?:so\s+|hey\s+|hi\s+)?who(?:'s|\s+is|\s+are)\s+(?:really\s+|very\s+|any\s+)?(?:good|great|skilled|experienced|strong|an?\s+expert|expert|the\s+expert|knowledgeable|best)\s+(?:at|in|with|on|about|for)\s+(.+)`), "who", EN},
-	{re(`^who\s+knows?\s+(?:a\s+lot\s+|anything\s+|something\s+|much\s+|more\s+)?(?:about\s+|of\s+)?(.+)`), "who", EN},
-	{re(`^(?:does|do)\s+(?:anyone|anybody|someone|somebody|any\s+of\s+you)\s+(?:here\s+)?know\s+(?:anything\s+|something\s+|a\s+lot\s+|much\s+)?(?:about\s+|of\s+)?(.+)`), "who", EN},
-	{re(`^(?:is\s+there\s+|are\s+there\s+)?(?:anyone|anybody|someone|somebody|people)\s+(?:here\s+)?(?:with|who\s+has|who\s+have|that\s+has)\s+(?:any\s+|some\s+)?(?:experience|expertise|knowledge|background)\s+(?:in|with|of|on|about)\s+(.+)`), "who", EN},
-	{re(`^who\s+(?:has|have)\s+(?:any\s+|some\s+)?(?:experience|expertise|knowledge)\s+(?:in|with|of|on|about)\s+(.+)`), "who", EN},
+	{re(`^(?:so\s+|hey\s+|hi\s+)?who(?:['’]s|\s+is|\s+are)\s+(?:really\s+|very\s+|any\s+|the\s+)?(?:good|great|skilled|experienced|strong|an?\s+expert|expert|the\s+expert|knowledgeable|best)\s+(?:at|in|with|on|about|for)\s+(.+)`), "who", EN},
+	{re(`^who\s+(?:here\s+)?knows?\s+(?:a\s+lot\s+|anything\s+|something\s+|much\s+|more\s+)?(?:about\s+|of\s+)?(.+)`), "who", EN},
+	{re(`^(?:(?:does|do)\s+)?(?:anyone|anybody|someone|somebody|any\s+of\s+you)\s+(?:here\s+)?knows?\s+(?:anything\s+|something\s+|a\s+lot\s+|much\s+)?(?:about\s+|of\s+)?(.+)`), "who", EN},
+	{re(`^(?:is\s+there\s+|are\s+there\s+)?(?:anyone|anybody|someone|somebody|people)\s+(?:here\s+)?(?:(?:with|who\s+has|who\s+have|that\s+has)\s+(?:any\s+|some\s+)?(?:experience|expertise|knowledge|background)\s+(?:in|with|of|on|about)|(?:familiar|experienced)\s+(?:with|in))\s+(.+)`), "who", EN},
+	{re(`^(?:does|do|has)\s+(?:anyone|anybody|someone|somebody|any\s+of\s+you)\s+(?:here\s+)?(?:have|has|got)\s+(?:any\s+|some\s+)?(?:experience|expertise|knowledge|background)\s+(?:in|with|of|on|about)\s+(.+)`), "who", EN},
+	{re(`^(?:do|does)\s+(?:you|anyone|anybody)\s+know\s+(?:anyone|anybody|someone|somebody)\s+(?:who|that|with)\s+(.+)`), "who", EN},
+	{re(`^who\s+(?:has|have)\s+(?:worked\s+(?:on|with|in)|(?:any\s+|some\s+)?(?:experience|expertise|knowledge)\s+(?:in|with|of|on|about))\s+(.+)`), "who", EN},
 	{re(`^(?:any|are\s+there\s+any)\s+experts?\s+(?:on|in|at|for)\s+(.+)`), "who", EN},
-	{re(`^(?:i'?m|i\s+am|we'?re|we\s+are)\s+looking\s+for\s+(?:someone|somebody|an?\s+expert|expertise|people)\s+(?:in|on|for|with|who\s+knows(?:\s+about)?)\s+(.+)`), "who", EN},
+	{re(`^(?:i['’]?m|i\s+am|we['’]?re|we\s+are)\s+looking\s+for\s+(?:someone|somebody|an?\s+expert|expertise|people)\s+(?:in|on|for|with|who\s+knows(?:\s+about)?)\s+(.+)`), "who", EN},
 	{re(`^who\s+can\s+(?:help\s+(?:me\s+|us\s+)?(?:with|on)\s+)?(.+)`), "who", EN},
 	// Dutch who-questions.
 	{re(`^wie\s+(?:is|zijn)\s+(?:er\s+)?(?:hier\s+)?(?:heel\s+|echt\s+|erg\s+)?(?:goed|sterk|handig|ervaren|thuis|deskundig|expert|specialist|de\s+expert|de\s+specialist)\s+(?:in|met|op|bij)\s+(.+)`), "who", NL},
@@ -48,11 +48,13 @@ var natural = []struct {
 	{re(`^wie\s+kan\s+(?:er\s+)?(?:ons\s+|me\s+|mij\s+)?(?:helpen\s+(?:met|bij)\s+)?(.+)`), "who", NL},
 	{re(`^wie\s+kent\s+(?:er\s+)?(?:iets\s+van\s+)?(.+)`), "who", NL},
 	{re(`^(?:is\s+er\s+|zijn\s+er\s+)?(?:iemand|mensen)\s+(?:hier\s+)?(?:met\s+)?(?:ervaring|verstand|kennis|expertise)\s+(?:met|van|in|op|over)\s+(.+)`), "who", NL},
+	{re(`^(?:heeft|hebben)\s+(?:er\s+)?(?:iemand|jullie|mensen)\s+(?:hier\s+)?(?:ervaring|verstand|kennis|expertise)\s+(?:met|van|in|op|over)\s+(.+)`), "who", NL},
+	{re(`^(?:is\s+er\s+|zijn\s+er\s+)?(?:iemand|mensen)\s+(?:hier\s+)?die\s+(.+)`), "who", NL},
 	{re(`^weet\s+iemand\s+(?:hier\s+)?(?:iets\s+|veel\s+|meer\s+)?(?:van|over)\s+(.+)`), "who", NL},
 	{re(`^(?:ken|kent|kennen)\s+(?:je|jij|jullie|u)\s+iemand\s+(?:die|met|voor)\s+(.+)`), "who", NL},
 	{re(`^(?:ik\s+zoek|wij\s+zoeken|we\s+zoeken)\s+(?:iemand|een\s+expert|een\s+specialist|expertise)\s+(?:in|op|voor|met|die)\s+(.+)`), "who", NL},
 	// Commitments said as a sentence.
-	{re(`^(?:i\s+will|i'll|i\s+commit\s+to|i\s+promise\s+to|i\s+can)\s+(.+)`), "commit", EN},
+	{re(`^(?:i\s+will|i['’]ll|i\s+commit\s+to|i\s+promise\s+to|i\s+can)\s+(.+)`), "commit", EN},
 	{re(`^ik\s+((?:lever|zorg|maak|schrijf|regel|stuur|organiseer|doe|bel|plan)\b.+)`), "commit", NL},
 	{re(`^ik\s+(?:zal|ga)\s+(.+)`), "commit", NL},
 }
@@ -62,22 +64,30 @@ func re(s string) *regexp.Regexp { return regexp.MustCompile(`(?is)` + s) }
 // topicNoise is trimmed from the end of a who-topic: "…verstand heeft van
 // subsidies" keeps "subsidies", "LNG bunkering?" keeps "LNG bunkering".
 var (
-	topicLead  = re(`^(?:(?:veel\s+|wat\s+|iets\s+)?(?:verstand|ervaring|kennis)\s+(?:heeft|hebben)\s+(?:van|met|over|in)\s+|(?:goed|sterk)\s+is\s+in\s+|iets\s+weet\s+van\s+|weet\s+van\s+|knows\s+about\s+|has\s+experience\s+(?:in|with)\s+|about\s+|in\s+|over\s+|van\s+|met\s+)`)
+	topicLead  = re(`^(?:(?:veel\s+|wat\s+|iets\s+)?(?:verstand|ervaring|kennis)\s+(?:(?:heeft|hebben)\s+)?(?:van|met|over|in)\s+|(?:goed|sterk)\s+is\s+in\s+|(?:iets\s+|veel\s+|wat\s+|meer\s+)?weet\s+(?:van|over)\s+|knows\s+about\s+|(?:has\s+|have\s+)?(?:experience|expertise|knowledge)\s+(?:in|with|of|on|about)\s+|is\s+(?:good|great|experienced)\s+(?:at|in|with)\s+|about\s+|in\s+|over\s+|van\s+|met\s+)`)
 	topicTrail = re(`\s+(?:heeft|hebben|kan|kunnen|doet|weet|kent|is|here|hier|in\s+(?:this|the|our|ons|het|dit)\s+(?:network|netwerk)|please|graag)$`)
 )
 
 // Clean makes a raw line safe to parse: invalid UTF-8 replaced, control
 // characters (NUL included) turned into spaces, runs of space collapsed.
-// ok is false when the line is longer than MaxMessageBytes.
+// ok is false when the line is longer than MaxMessageBytes, as sent or
+// once its invalid bytes are replaced.
 func Clean(text string) (string, bool) {
 	if len(text) > MaxMessageBytes {
 		return "", false
 	}
 	if !utf8.ValidString(text) {
-		text = strings.ToValidUTF8(text, "�")
+		// U+FFFD is three bytes, so replacing can grow the line past the
+		// limit; check again.
+		if text = strings.ToValidUTF8(text, "�"); len(text) > MaxMessageBytes {
+			return "", false
+		}
 	}
 	text = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u200b' || r == '\ufeff' {
+		// Bidi controls and zero-width marks are invisible: a leading one
+		// would hide the command word, and stored ones can reorder how a
+		// later reader sees the text.
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u200b' || r == '\u2060' || r == '\ufeff' {
 			return ' '
 		}
 		return r
@@ -94,6 +104,9 @@ func Parse(text string) Parsed {
 	}
 	first, rest, _ := strings.Cut(text, " ")
 	word := strings.ToLower(strings.TrimRight(first, ":,.!?"))
+	if word == "" {
+		word = strings.ToLower(first) // "?" is itself a command word
+	}
 	// Natural phrasing first: "who is good at X" starts with the command
 	// word "who" but its topic is X.
 	line := strings.TrimRight(text, " ?!.")
@@ -139,19 +152,54 @@ func lookup(word string) (*Command, string, bool) {
 }
 
 // Suggest returns the command word nearest to word, or "" if none is
-// close enough to be a likely typo.
+// close enough to be a likely typo. Words under three letters get no
+// suggestion: "I", "we" and "de" start sentences, they are not typos of
+// "?", "me" or "due".
 func Suggest(word string) string {
-	if word == "" || len(word) > 40 {
+	n := utf8.RuneCountInString(word)
+	if n < 3 || len(word) > 40 {
 		return ""
 	}
-	best, bestD := "", 3
-	if len(word) <= 4 {
-		bestD = 2
+	// Distances are in half edits (see typoDistance): up to two edits for
+	// longer words, one for short ones, a swap counting half.
+	best, bestD := "", 5
+	if n <= 4 {
+		bestD = 3
 	}
 	for _, w := range commandWords() {
-		if d := levenshtein.ComputeDistance(word, w); d < bestD {
+		if d := typoDistance(word, w); d < bestD {
 			best, bestD = w, d
 		}
 	}
 	return best
+}
+
+// typoDistance is the optimal-string-alignment distance between a and b
+// with an insertion, deletion or substitution costing 2 and a swap of two
+// neighbouring letters ("hlep", "wei") costing 1: a swap is the commonest
+// typo, and a plain edit distance counts it as two edits.
+func typoDistance(a, b string) int {
+	s, t := []rune(a), []rune(b)
+	rows := make([][]int, len(s)+1)
+	for i := range rows {
+		rows[i] = make([]int, len(t)+1)
+		rows[i][0] = 2 * i
+	}
+	for j := range rows[0] {
+		rows[0][j] = 2 * j
+	}
+	for i := 1; i <= len(s); i++ {
+		for j := 1; j <= len(t); j++ {
+			sub := 2
+			if s[i-1] == t[j-1] {
+				sub = 0
+			}
+			d := min(rows[i-1][j]+2, rows[i][j-1]+2, rows[i-1][j-1]+sub)
+			if i > 1 && j > 1 && s[i-1] == t[j-2] && s[i-2] == t[j-1] && s[i-1] != s[i-2] {
+				d = min(d, rows[i-2][j-2]+1)
+			}
+			rows[i][j] = d
+		}
+	}
+	return rows[len(s)][len(t)]
 }

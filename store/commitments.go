@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -230,14 +231,31 @@ func (q *Queries) Commitments(ctx context.Context, f CommitmentFilter) ([]Commit
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
+	// The filter is built from the fields set, so each shape of query gets
+	// a plan that uses its index.
+	where := []string{"c.network_id = $1"}
+	args := []any{f.NetworkID}
+	arg := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.OwnerID != 0 {
+		arg("c.owner_id = ?", f.OwnerID)
+	}
+	if f.GoalNo != 0 {
+		arg("g.no = ?", f.GoalNo)
+	}
+	if f.OpenOnly {
+		where = append(where, "c.status = 'open'")
+	}
+	if !f.Overdue.IsZero() {
+		arg("c.status = 'open' AND c.due < ?::date", dateArg(f.Overdue))
+	}
+	args = append(args, f.Limit)
 	rows, err := q.db.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+`
-		WHERE c.network_id = $1
-		AND ($2 = 0 OR c.owner_id = $2)
-		AND ($3 = 0 OR g.no = $3)
-		AND (NOT $4 OR c.status = 'open')
-		AND ($5::date IS NULL OR (c.status = 'open' AND c.due < $5::date))
+		WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY c.status = 'open' DESC, c.status = 'done' DESC, c.due NULLS LAST, c.no DESC
-		LIMIT $6`, f.NetworkID, f.OwnerID, f.GoalNo, f.OpenOnly, dateArg(f.Overdue), f.Limit)
+		LIMIT $`+fmt.Sprint(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("commitments: %w", interpret(err))
 	}

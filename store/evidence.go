@@ -50,9 +50,9 @@ func (q *Queries) addEvidence(ctx context.Context, memberID int64, kind string, 
 			INSERT INTO evidence (network_id, member_id, kind, source_id, text, weight, at)
 			SELECT m.network_id, $1, $2, $3, $4, $5, $6 FROM m
 		)
-		INSERT INTO lexicon (network_id, word)
-		SELECT DISTINCT m.network_id, w FROM m, unnest($7::text[]) AS w
-		ON CONFLICT DO NOTHING`, memberID, kind, sourceID, text, weight, at, Words(text))
+		INSERT INTO lexicon (network_id, word, en, nl)
+		SELECT DISTINCT m.network_id, w, en, nl FROM m, unnest($7::text[], $8::text[], $9::text[]) AS x(w, en, nl)
+		ON CONFLICT DO NOTHING`, append([]any{memberID, kind, sourceID, text, weight, at}, lexiconArgs(Words(text))...)...)
 	if err != nil {
 		return fmt.Errorf("add evidence: %w", interpret(err))
 	}
@@ -113,4 +113,13 @@ func (q *Queries) refreshTerms(ctx context.Context, memberID int64) error {
 		return fmt.Errorf("refresh terms: %w", interpret(err))
 	}
 	return nil
+}
+
+// lexiconArgs are the word, English-stem and Dutch-stem arrays of words.
+func lexiconArgs(words []string) []any {
+	ens, nls := make([]string, len(words)), make([]string, len(words))
+	for i, w := range words {
+		ens[i], nls[i] = stemsOf(w)
+	}
+	return []any{words, ens, nls}
 }

@@ -138,15 +138,25 @@ func scanMember(row interface{ Scan(...any) error }) (Member, error) {
 }
 
 // EnsureMember returns the member for a platform user in a network,
-// creating them on first sight. A changed display name is updated.
+// creating them on first sight. A changed display name is updated. The
+// common case, a known member under the same name, is one read.
 func (q *Queries) EnsureMember(ctx context.Context, networkID int64, platform, userID, displayName string) (Member, error) {
+	m, err := scanMember(q.db.QueryRow(ctx, `SELECT `+memberColumns+`
+		FROM members m LEFT JOIN organisations o ON o.id = m.org_id
+		WHERE m.network_id = $1 AND m.platform = $2 AND m.platform_user_id = $3`, networkID, platform, userID))
+	if err == nil && (displayName == "" || displayName == m.DisplayName) {
+		return m, nil
+	}
+	if err != nil && !errors.Is(interpret(err), ErrNotFound) {
+		return Member{}, fmt.Errorf("ensure member: %w", interpret(err))
+	}
 	var id int64
-	err := q.db.QueryRow(ctx, `
+	err = q.db.QueryRow(ctx, `
 		INSERT INTO members (network_id, platform, platform_user_id, display_name)
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (network_id, platform, platform_user_id) WHERE platform_user_id IS NOT NULL
 		DO UPDATE SET display_name = CASE WHEN excluded.display_name = '' THEN members.display_name
-			ELSE excluded.display_name END
+			ELSE excluded.display_name END, updated_at = now()
 		RETURNING id`, networkID, platform, userID, displayName).Scan(&id)
 	if err != nil {
 		return Member{}, fmt.Errorf("ensure member: %w", interpret(err))

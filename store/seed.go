@@ -155,12 +155,13 @@ func (s *Store) Seed(ctx context.Context, networkID int64, o SeedOptions) (SeedS
 		}
 		var lexRows [][]any
 		for w := range words {
-			lexRows = append(lexRows, []any{networkID, w})
+			en, nl := stemsOf(w)
+			lexRows = append(lexRows, []any{networkID, w, en, nl})
 		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE seed_lexicon (LIKE lexicon) ON COMMIT DROP`); err != nil {
 			return err
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"seed_lexicon"}, []string{"network_id", "word"}, pgx.CopyFromRows(lexRows)); err != nil {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"seed_lexicon"}, []string{"network_id", "word", "en", "nl"}, pgx.CopyFromRows(lexRows)); err != nil {
 			return fmt.Errorf("seed lexicon: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE networks SET commitment_seq = $2 WHERE id = $1`, networkID, commitNo); err != nil {

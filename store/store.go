@@ -39,6 +39,11 @@ type DBTX interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Begin(ctx context.Context) (pgx.Tx, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+func sendBatch(ctx context.Context, db DBTX, b *pgx.Batch) error {
+	return db.SendBatch(ctx, b).Close()
 }
 
 // Queries runs Knoop's queries on a pool or inside a transaction.

@@ -2,6 +2,8 @@ package store
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/blevesearch/snowballstem"
@@ -51,7 +53,7 @@ func Words(text string) []string {
 // duplicates. Both stemmers run on every word because members mix the
 // languages in one sentence.
 func stems(w string) []string {
-	en, nl := englishStem(w), dutchStem(w)
+	en, nl := stemsOf(w)
 	out := []string{w}
 	if en != w {
 		out = append(out, en)
@@ -65,8 +67,10 @@ func stems(w string) []string {
 // stemPairs are the forms of two adjacent words: as written, both
 // English-stemmed, both Dutch-stemmed.
 func stemPairs(a, b string) []string {
+	aen, anl := stemsOf(a)
+	ben, bnl := stemsOf(b)
 	out := []string{a + " " + b}
-	for _, p := range []string{englishStem(a) + " " + englishStem(b), dutchStem(a) + " " + dutchStem(b)} {
+	for _, p := range []string{aen + " " + ben, anl + " " + bnl} {
 		if p != out[0] && (len(out) == 1 || p != out[1]) {
 			out = append(out, p)
 		}
@@ -74,16 +78,35 @@ func stemPairs(a, b string) []string {
 	return out
 }
 
-func englishStem(w string) string {
+type stemPair struct{ en, nl string }
+
+// Members reuse a small vocabulary, so stems are cached; the cache is
+// dropped whole when it grows large rather than tracking use.
+const maxStemCache = 100_000
+
+var (
+	stemCache     sync.Map // word → stemPair
+	stemCacheSize atomic.Int64
+)
+
+// stemsOf returns the English and Dutch stems of a word.
+func stemsOf(w string) (en, nl string) {
+	if v, ok := stemCache.Load(w); ok {
+		p := v.(stemPair)
+		return p.en, p.nl
+	}
 	env := snowballstem.NewEnv(w)
 	english.Stem(env)
-	return env.Current()
-}
-
-func dutchStem(w string) string {
-	env := snowballstem.NewEnv(w)
+	en = env.Current()
+	env.SetCurrent(w)
 	dutch.Stem(env)
-	return env.Current()
+	nl = env.Current()
+	if stemCacheSize.Add(1) > maxStemCache {
+		stemCache.Clear()
+		stemCacheSize.Store(0)
+	}
+	stemCache.Store(w, stemPair{en, nl})
+	return en, nl
 }
 
 // Terms is how a piece of evidence is indexed: every word in its written,

@@ -160,12 +160,15 @@ CREATE TABLE member_terms (
 );
 CREATE INDEX member_terms_rank ON member_terms (network_id, term, score DESC) INCLUDE (member_id, org_id);
 
--- lexicon holds every word that occurs in evidence, per network, so a
--- misspelt question word can be mapped to real words by trigram
--- similarity on a small table.
+-- lexicon holds every word that occurs in evidence, per network, with its
+-- stems, so a misspelt question word can be mapped to real words (and so to
+-- search terms) by trigram similarity on a small table, inside the ranking
+-- query.
 CREATE TABLE lexicon (
     network_id bigint NOT NULL,
     word       text   NOT NULL,
+    en         text   NOT NULL, -- English stem
+    nl         text   NOT NULL, -- Dutch stem
     PRIMARY KEY (network_id, word)
 );
 CREATE INDEX lexicon_trgm ON lexicon USING gin (word public.gin_trgm_ops);
