@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,7 +97,7 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 		return c.unknown(text)
 	}
 	c.cmd, _, _ = lookup(p.Command)
-	if c.cmd.Coordinator && !msg.Coordinator && c.args != "" {
+	if c.cmd.Coordinator && !msg.Coordinator && c.args != "" && !isNumber(c.args) {
 		return c.say(tr(c.lang, "coordinators_only", c.cmd.Word(c.lang)))
 	}
 	r := c.cmd.run(c)
@@ -226,4 +227,19 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// isNumber reports whether s is a short number ("2", "#2"): showing goal 2
+// is for everyone, changing things is for coordinators.
+func isNumber(s string) bool {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "#")
+	if s == "" || len(s) > 9 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

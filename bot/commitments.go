@@ -26,7 +26,7 @@ var cmdCommit = &Command{
 var cmdDone = &Command{
 	Name:      "done",
 	EnAliases: []string{"finished", "delivered"},
-	NlAliases: []string{"klaar", "gedaan", "geleverd", "af"},
+	NlAliases: []string{"klaar", "gedaan", "geleverd"},
 	Summary:   [2]string{"Mark one of your commitments delivered, with an optional note.", "Markeer een toezegging als geleverd, met een optionele notitie."},
 	Usage:     [2]string{"done <n> [note]", "klaar <n> [notitie]"},
 	Examples:  [2][]string{{"done 12 shipped, see the shared drive"}, {"klaar 12 staat op de gedeelde schijf"}},
@@ -44,7 +44,7 @@ var cmdUpdate = &Command{
 var cmdDrop = &Command{
 	Name:      "drop",
 	EnAliases: []string{"cancel", "withdraw"},
-	NlAliases: []string{"schrappen", "laten", "annuleer", "intrekken"},
+	NlAliases: []string{"schrappen", "annuleer", "intrekken"},
 	Summary:   [2]string{"Drop one of your commitments (it stays in the history).", "Laat een toezegging vallen (blijft in de geschiedenis)."},
 	Usage:     [2]string{"drop <n> [reason]", "schrappen <n> [reden]"},
 	Examples:  [2][]string{{"drop 12 budget was cut"}, {"schrappen 12 budget geschrapt"}},
@@ -52,7 +52,7 @@ var cmdDrop = &Command{
 
 var cmdSnooze = &Command{
 	Name:      "snooze",
-	EnAliases: []string{"postpone", "later"},
+	EnAliases: []string{"postpone"},
 	NlAliases: []string{"uitstellen", "uitstel", "sluimer"},
 	Summary:   [2]string{"Move a commitment's due date a week later.", "Schuif de deadline van een toezegging een week op."},
 	Usage:     [2]string{"snooze <n>", "uitstellen <n>"},
@@ -70,7 +70,7 @@ var cmdDue = &Command{
 
 var cmdCommitments = &Command{
 	Name:      "commitments",
-	EnAliases: []string{"mine", "todo", "list"},
+	EnAliases: []string{"mine", "todo"},
 	NlAliases: []string{"toezeggingen", "lijst", "afspraken"},
 	Summary:   [2]string{"List commitments: yours, a member's, overdue ones, or a goal's.", "Toon toezeggingen: die van jou, van een lid, te late, of van een doel."},
 	Usage:     [2]string{"commitments [@member | overdue | goal <n> | all]", "toezeggingen [@lid | te laat | doel <n> | alle]"},

@@ -10,8 +10,8 @@ import (
 
 var cmdCharter = &Command{
 	Name:        "charter",
-	EnAliases:   []string{"mission", "why"},
-	NlAliases:   []string{"handvest", "missie", "waarom"},
+	EnAliases:   []string{"mission"},
+	NlAliases:   []string{"handvest", "missie"},
 	Summary:     [2]string{"Show the network's charter; coordinators set it.", "Toon het handvest van het netwerk; coördinatoren stellen het in."},
 	Usage:       [2]string{"charter [text]", "handvest [tekst]"},
 	Examples:    [2][]string{{"charter We connect port logistics and horticulture to halve empty truck kilometres."}, {"handvest Wij verbinden havenlogistiek en tuinbouw."}},
@@ -65,11 +65,12 @@ func runGoal(c *call) Reply {
 	if n, err := strconv.ParseInt(strings.TrimPrefix(verb, "#"), 10, 64); err == nil && rest == "" {
 		return c.showGoal(n)
 	}
-	text := c.args
-	if addWords[strings.ToLower(verb)] {
-		text = rest
+	// Adding needs the explicit word: "doel van vandaag is …" must not
+	// become a goal.
+	if !addWords[strings.ToLower(verb)] {
+		return c.say(tr(c.lang, "usage", c.cmd.Usage[li(c.lang)]))
 	}
-	text = strings.TrimSpace(text)
+	text := strings.TrimSpace(rest)
 	if text == "" {
 		return c.say(tr(c.lang, "usage", c.cmd.Usage[li(c.lang)]))
 	}

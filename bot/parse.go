@@ -54,9 +54,15 @@ var natural = []struct {
 	{re(`^(?:ken|kent|kennen)\s+(?:je|jij|jullie|u)\s+iemand\s+(?:die|met|voor)\s+(.+)`), "who", NL},
 	{re(`^(?:ik\s+zoek|wij\s+zoeken|we\s+zoeken)\s+(?:iemand|een\s+expert|een\s+specialist|expertise)\s+(?:in|op|voor|met|die)\s+(.+)`), "who", NL},
 	// Commitments said as a sentence.
-	{re(`^(?:i\s+will|i['’]ll|i\s+commit\s+to|i\s+promise\s+to|i\s+can)\s+(.+)`), "commit", EN},
-	{re(`^ik\s+((?:lever|zorg|maak|schrijf|regel|stuur|organiseer|doe|bel|plan)\b.+)`), "commit", NL},
-	{re(`^ik\s+(?:zal|ga)\s+(.+)`), "commit", NL},
+	// "I'll be away until …" is an absence, not a commitment: before those.
+	{re(`^(?:i\s+will\s+be|i['’]ll\s+be|i\s+am|i['’]m)\s+(?:away|on\s+(?:holiday|vacation|leave)|out\s+of\s+(?:the\s+)?office)\s+((?:until|till|til)\s+.+)`), "away", EN},
+	{re(`^ik\s+ben\s+(?:afwezig|weg|op\s+vakantie|met\s+verlof|vrij)\s+((?:tot|t/m|tot\s+en\s+met)\s+.+)`), "away", NL},
+	// Commitments said as a sentence. Only verbs that promise work: "I can
+	// help with hydrogen" or "ik ga ervan uit dat…" are not commitments.
+	{re(`^(?:i\s+commit\s+to|i\s+promise\s+to)\s+(.+)`), "commit", EN},
+	{re(`^(?:i\s+will|i['’]ll)\s+((?:deliver|send|write|make|prepare|organi[sz]e|draft|share|finish|complete|provide|review|build|set\s+up|arrange|call|plan|present|update|check|test|run|host|create|do)\b.+)`), "commit", EN},
+	{re(`^ik\s+((?:lever|zorg|maak|schrijf|regel|stuur|organiseer|bel|plan|deel|bouw|review|presenteer|test|check|controleer)\b.+)`), "commit", NL},
+	{re(`^ik\s+(?:zal|ga)\s+((?:de|het|een|ons|onze|mijn)?\s*\S+.*\s(?:leveren|opleveren|maken|schrijven|regelen|sturen|organiseren|bellen|plannen|delen|bouwen|reviewen|presenteren|afronden|voorbereiden|opstellen|uitzoeken|doen)\b.*)`), "commit", NL},
 }
 
 func re(s string) *regexp.Regexp { return regexp.MustCompile(`(?is)` + s) }

@@ -41,7 +41,7 @@ var cmdOrg = &Command{
 
 var cmdProfile = &Command{
 	Name:      "profile",
-	EnAliases: []string{"whoami", "me"},
+	EnAliases: []string{"whoami"},
 	NlAliases: []string{"profiel", "wieisdat"},
 	Summary:   [2]string{"Show a member's organisation, skills, endorsements and commitments.", "Toon organisatie, vaardigheden, aanbevelingen en toezeggingen van een lid."},
 	Usage:     [2]string{"profile [@member]", "profiel [@lid]"},
@@ -187,7 +187,7 @@ func (c *call) removeSkills(list string) Reply {
 }
 
 func runOrg(c *call) Reply {
-	name := strings.Trim(c.args, " .")
+	name := strings.Trim(c.args, " .?!")
 	if name == "" {
 		if c.me.OrgName == "" {
 			return c.say(tr(c.lang, "org_none", cmdOrg.Word(c.lang)))

@@ -59,14 +59,20 @@ func New(in io.Reader, out io.Writer, opts Options) *Adapter {
 func (a *Adapter) Name() string { return Platform }
 
 // Run reads one message per line until the input ends (nil), the member
-// types /quit, or ctx ends. Lines starting with "/as NAME" switch the
-// member speaking.
+// types /quit, or ctx ends (Ctrl-C). Lines starting with "/as NAME" switch
+// the member speaking. Reading happens in its own goroutine so a blocked
+// terminal read never keeps Run from returning when ctx ends.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	user := a.opts.User
-	r := bufio.NewReaderSize(a.in, 64*1024)
+	if ctx.Err() != nil {
+		return nil
+	}
 	if a.opts.Interactive {
 		a.printf("Knoop console — you are %s. Type `help` (or `hulp`), `/as NAME` to switch member, `/quit` to leave.\n", user)
 	}
+	lines := make(chan lineOrErr)
+	next := make(chan struct{}, 1)
+	go a.read(ctx, lines, next)
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -74,37 +80,77 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		if a.opts.Interactive {
 			a.printf("%s> ", user)
 		}
-		line, err := readLine(r)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("console: read: %w", err)
+		next <- struct{}{}
+		var in lineOrErr
+		select {
+		case <-ctx.Done():
+			return nil
+		case in = <-lines:
 		}
-		if line == "" && errors.Is(err, io.EOF) {
+		if in.err != nil && !errors.Is(in.err, io.EOF) {
+			return fmt.Errorf("console: read: %w", in.err)
+		}
+		if in.line == "" && errors.Is(in.err, io.EOF) {
 			return nil
 		}
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case trimmed == "/quit" || trimmed == "/exit":
+		cmd, rest, _ := strings.Cut(strings.TrimSpace(in.line), " ")
+		switch strings.ToLower(cmd) {
+		case "/quit", "/exit":
 			return nil
-		case strings.HasPrefix(trimmed, "/as "):
-			if name := cleanName(strings.TrimPrefix(trimmed, "/as ")); name != "" {
+		case "/as":
+			if name := cleanName(rest); name != "" {
 				user = name
 				if a.opts.Interactive {
 					a.printf("(you are now %s)\n", user)
 				}
+			} else if a.opts.Interactive {
+				a.printf("(not a valid name: use letters, digits, '.', '-' or '_', at most 64)\n")
 			}
-		case trimmed == "":
 		default:
+			if text, ok := bot.Clean(in.line); ok && text == "" {
+				break // blank, or only control characters
+			}
 			reply := h.Handle(ctx, bot.Message{
 				Platform: Platform, RoomID: a.opts.Room, UserID: strings.ToLower(user), UserName: user,
-				Text: line, Direct: true, Coordinator: a.opts.Coordinator, OrgHint: a.opts.Org, Language: a.opts.Lang,
+				Text: in.line, Direct: true, Coordinator: a.opts.Coordinator, OrgHint: a.opts.Org, Language: a.opts.Lang,
 			})
 			a.printReply(reply)
 		}
-		if errors.Is(err, io.EOF) {
+		if errors.Is(in.err, io.EOF) {
 			return nil
 		}
 	}
 }
+
+type lineOrErr struct {
+	line string
+	err  error
+}
+
+// read reads one line each time Run asks for one, until ctx ends or the
+// input fails.
+func (a *Adapter) read(ctx context.Context, lines chan<- lineOrErr, next <-chan struct{}) {
+	r := bufio.NewReaderSize(a.in, 64*1024)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-next:
+		}
+		line, err := readLine(r)
+		select {
+		case <-ctx.Done():
+			return
+		case lines <- lineOrErr{line, err}:
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// ValidName reports whether s can be used as a console member name.
+func ValidName(s string) bool { return cleanName(s) != "" && cleanName(s) == strings.TrimPrefix(strings.TrimSpace(s), "@") }
 
 // readLine reads up to the next newline, keeping at most maxLine+1 bytes
 // of it so a huge line cannot exhaust memory.
@@ -152,10 +198,14 @@ func (a *Adapter) printf(format string, args ...any) {
 // Send implements bot.Adapter: messages the bot starts itself are printed
 // with who they are for.
 func (a *Adapter) Send(_ context.Context, to bot.Target, r bot.Reply) error {
-	if to.UserID != "" {
-		a.printf("[to %s] ", to.UserID)
+	if r.IsZero() {
+		return nil
 	}
-	a.printReply(r)
+	prefix := ""
+	if to.UserID != "" {
+		prefix = "[to " + to.UserID + "] "
+	}
+	a.printf("%s%s\n\n", prefix, bot.RenderText(r))
 	return nil
 }
 

@@ -2,8 +2,10 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -23,7 +25,13 @@ func runConsole(e env, args []string) error {
 		return err
 	}
 	if *lang != "" && *lang != bot.EN && *lang != bot.NL {
-		return fmt.Errorf("--lang must be en or nl, got %q", *lang)
+		return usageError(fs, "--lang must be en or nl, got %q", *lang)
+	}
+	if *as != "" && !console.ValidName(*as) {
+		return usageError(fs, "--as %q is not a valid name: use letters, digits, '.', '-' or '_', at most 64", *as)
+	}
+	if strings.TrimSpace(*room) == "" {
+		return usageError(fs, "--room must not be empty")
 	}
 	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
 	if err != nil {
@@ -36,7 +44,7 @@ func runConsole(e env, args []string) error {
 	}
 	defer db.close()
 
-	user := *as
+	user := strings.TrimPrefix(*as, "@")
 	if user == "" {
 		user = loginName(e)
 	}
@@ -53,7 +61,7 @@ func runConsole(e env, args []string) error {
 
 func loginName(e env) string {
 	for _, k := range []string{"USER", "LOGNAME"} {
-		if v := e.getenv(k); v != "" {
+		if v := e.getenv(k); v != "" && console.ValidName(v) {
 			return v
 		}
 	}
@@ -136,7 +144,10 @@ func runSeed(e env, args []string) error {
 		return err
 	}
 	if *members < 1 || *members > 2_000_000 {
-		return fmt.Errorf("--members must be 1..2000000, got %d", *members)
+		return usageError(fs, "--members must be 1..2000000, got %d", *members)
+	}
+	if strings.TrimSpace(*room) == "" {
+		return usageError(fs, "--room must not be empty")
 	}
 	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
 	if err != nil {
@@ -157,7 +168,23 @@ func runSeed(e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "seeded room %q (network %d): %d members, %d organisations, %d evidence rows in %s\n",
-		*room, net.ID, st.Members, st.Orgs, st.Evidence, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "seeded room %q (network %d): %s, %s, %s in %s\n",
+		*room, net.ID, plural(st.Members, "member"), plural(st.Orgs, "organisation"), plural(st.Evidence, "evidence row"),
+		time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// usageError prints a flag's problem with the usage and makes the command
+// exit 2, like a flag that does not parse.
+func usageError(fs *flag.FlagSet, format string, args ...any) error {
+	fmt.Fprintf(fs.Output(), format+"\n", args...)
+	fs.Usage()
+	return errUsage
 }

@@ -102,7 +102,7 @@ func (c *Config) validate() error {
 	if c.Database.MaxConns < 1 || c.Database.MaxConns > 1000 {
 		errs = append(errs, fmt.Errorf("database.max_conns must be 1..1000, got %d", c.Database.MaxConns))
 	}
-	if _, err := time.LoadLocation(c.Network.Timezone); err != nil || c.Network.Timezone == "" {
+	if _, err := time.LoadLocation(c.Network.Timezone); err != nil || c.Network.Timezone == "" || c.Network.Timezone == "Local" {
 		errs = append(errs, fmt.Errorf("network.timezone %q is not a timezone name like Europe/Amsterdam", c.Network.Timezone))
 	}
 	if c.Network.Language != "en" && c.Network.Language != "nl" {

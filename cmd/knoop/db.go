@@ -41,31 +41,36 @@ const embeddedPort = 54329
 // database "knoop"), else starts an embedded PostgreSQL in the user's data
 // directory. One line on stderr says which it chose.
 func openDatabase(e env, cfg Config, log *slog.Logger, fallback bool) (*database, error) {
-	url := cfg.Database.URL
 	var emb *embeddedpostgres.EmbeddedPostgres
+	var pc *pgxpool.Config
 	switch {
-	case url != "":
+	case cfg.Database.URL != "":
+		var err error
+		if pc, err = pgxpool.ParseConfig(cfg.Database.URL); err != nil {
+			return nil, fmt.Errorf("database url: %w", err)
+		}
 		fmt.Fprintln(e.stderr, "knoop: using the configured database")
 	case !fallback:
 		return nil, errors.New("no database configured: set database.url or KNOOP_DATABASE_URL")
 	default:
-		var where string
-		var err error
-		url, where, err = localDatabase(e.ctx, e.getenv)
+		local, where, err := localDatabase(e.ctx)
 		if err == nil {
+			pc, _ = pgxpool.ParseConfig("")
+			pc.ConnConfig = local
 			fmt.Fprintf(e.stderr, "knoop: using local PostgreSQL at %s, database knoop\n", where)
 			break
 		}
 		log.Debug("no local postgres", "err", err)
+		var url string
 		url, emb, where, err = startEmbedded(e.getenv)
 		if err != nil {
 			return nil, fmt.Errorf("no PostgreSQL answered locally and the embedded one did not start: %w", err)
 		}
+		if pc, err = pgxpool.ParseConfig(url); err != nil {
+			_ = emb.Stop()
+			return nil, err
+		}
 		fmt.Fprintf(e.stderr, "knoop: no local PostgreSQL answered; started an embedded PostgreSQL in %s\n", where)
-	}
-	pc, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		return nil, fmt.Errorf("database url: %w", err)
 	}
 	pc.MaxConns = cfg.Database.MaxConns
 	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
@@ -82,9 +87,9 @@ func openDatabase(e env, cfg Config, log *slog.Logger, fallback bool) (*database
 
 // localDatabase tries the usual local PostgreSQL endpoints (the PG*
 // environment variables and the default socket, then 127.0.0.1 as the
-// postgres user) and returns a URL for database knoop, creating it if
-// missing.
-func localDatabase(ctx context.Context, getenv func(string) string) (url, where string, err error) {
+// postgres user) and returns a configuration for database knoop, creating
+// it if missing.
+func localDatabase(ctx context.Context) (*pgx.ConnConfig, string, error) {
 	candidates := []string{"", "host=127.0.0.1 port=5432 user=postgres sslmode=disable"}
 	var errs []error
 	for _, base := range candidates {
@@ -94,7 +99,7 @@ func localDatabase(ctx context.Context, getenv func(string) string) (url, where 
 			continue
 		}
 		cfg.ConnectTimeout = 2 * time.Second
-		where = fmt.Sprintf("%s:%d as %s", cfg.Host, cfg.Port, cfg.User)
+		where := fmt.Sprintf("%s:%d as %s", cfg.Host, cfg.Port, cfg.User)
 		cfg.Database = "knoop"
 		if err := ping(ctx, cfg); err != nil {
 			var pgErr *pgconn.PgError
@@ -107,9 +112,10 @@ func localDatabase(ctx context.Context, getenv func(string) string) (url, where 
 				continue
 			}
 		}
-		return connString(cfg), where, nil
+		cfg.ConnectTimeout = 0
+		return cfg, where, nil
 	}
-	return "", "", errors.Join(errs...)
+	return nil, "", errors.Join(errs...)
 }
 
 func ping(ctx context.Context, cfg *pgx.ConnConfig) error {
@@ -134,18 +140,6 @@ func createDatabase(ctx context.Context, cfg *pgx.ConnConfig) error {
 		return nil
 	}
 	return err
-}
-
-func connString(cfg *pgx.ConnConfig) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "host=%s port=%d user=%s dbname=%s", cfg.Host, cfg.Port, cfg.User, cfg.Database)
-	if cfg.Password != "" {
-		fmt.Fprintf(&b, " password='%s'", strings.ReplaceAll(cfg.Password, "'", `\'`))
-	}
-	if cfg.TLSConfig == nil {
-		b.WriteString(" sslmode=disable")
-	}
-	return b.String()
 }
 
 // startEmbedded starts PostgreSQL from the user's data directory. It uses

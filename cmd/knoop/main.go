@@ -125,9 +125,9 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 // config loads the configuration; the file is required only when named
-// explicitly.
+// explicitly, by -config or KNOOP_CONFIG.
 func (e env) config(path string, explicit bool) (Config, error) {
-	return loadConfig(path, explicit, e.getenv)
+	return loadConfig(path, explicit || e.getenv("KNOOP_CONFIG") != "", e.getenv)
 }
 
 func (e env) logger(cfg Config, quiet bool) *slog.Logger {
