@@ -150,7 +150,9 @@ func (a *Adapter) read(ctx context.Context, lines chan<- lineOrErr, next <-chan 
 }
 
 // ValidName reports whether s can be used as a console member name.
-func ValidName(s string) bool { return cleanName(s) != "" && cleanName(s) == strings.TrimPrefix(strings.TrimSpace(s), "@") }
+func ValidName(s string) bool {
+	return cleanName(s) != "" && cleanName(s) == strings.TrimPrefix(strings.TrimSpace(s), "@")
+}
 
 // readLine reads up to the next newline, keeping at most maxLine+1 bytes
 // of it so a huge line cannot exhaust memory.
