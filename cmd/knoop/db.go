@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -155,36 +156,62 @@ func startEmbedded(getenv func(string) string) (url string, ep *embeddedpostgres
 		dir = filepath.Join(home, ".local", "share")
 	}
 	dir = filepath.Join(dir, "knoop", "postgres")
+	run := filepath.Join(dir, "run")
+	var logs bytes.Buffer
 	cfg := embeddedpostgres.DefaultConfig().
 		Port(embeddedPort).Database("knoop").
-		RuntimePath(filepath.Join(dir, "run")).
+		RuntimePath(run).
 		DataPath(filepath.Join(dir, "data")).
 		CachePath(filepath.Join(dir, "cache")).
 		StartTimeout(30 * time.Second).
-		Logger(nil)
-	if bin := installedPostgres(); bin != "" {
-		cfg = cfg.BinariesPath(bin)
+		// The server's socket goes next to its data, not to the system's
+		// socket directory, which an ordinary user may not write.
+		StartParameters(map[string]string{"unix_socket_directories": run}).
+		Logger(&logs)
+	if bin, major := installedPostgres(); bin != "" {
+		// The library keeps a data directory only when its PG_VERSION
+		// matches the configured version, so name the installed major.
+		cfg = cfg.BinariesPath(bin).Version(embeddedpostgres.PostgresVersion(major + ".0.0"))
 	}
 	ep = embeddedpostgres.NewDatabase(cfg)
 	if err := ep.Start(); err != nil {
-		return "", nil, "", err
+		return "", nil, "", fmt.Errorf("%w\n%s", err, lastLines(logs.String(), 5))
 	}
 	return fmt.Sprintf("postgres://postgres:postgres@127.0.0.1:%d/knoop?sslmode=disable", embeddedPort), ep, dir, nil
 }
 
 // installedPostgres finds the directory holding bin/pg_ctl of a
-// PostgreSQL installed on this machine, or "".
-func installedPostgres() string {
+// PostgreSQL installed on this machine and its major version, or "".
+func installedPostgres() (dir, major string) {
+	var bin string
 	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
-		bin := strings.TrimSpace(string(out))
-		if _, err := os.Stat(filepath.Join(bin, "pg_ctl")); err == nil {
-			return filepath.Dir(bin)
+		bin = strings.TrimSpace(string(out))
+	}
+	if _, err := os.Stat(filepath.Join(bin, "pg_ctl")); bin == "" || err != nil {
+		// Debian and Ubuntu keep the server binaries out of PATH.
+		matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
+		if len(matches) == 0 {
+			return "", ""
 		}
+		bin = filepath.Dir(matches[len(matches)-1])
 	}
-	// Debian and Ubuntu keep the server binaries out of PATH.
-	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
-	if len(matches) > 0 {
-		return filepath.Dir(filepath.Dir(matches[len(matches)-1]))
+	out, err := exec.Command(filepath.Join(bin, "pg_ctl"), "--version").Output()
+	if err != nil {
+		return "", ""
 	}
-	return ""
+	// "pg_ctl (PostgreSQL) 15.20 (Debian …)"
+	fields := strings.Fields(string(out))
+	if len(fields) < 3 {
+		return "", ""
+	}
+	major, _, _ = strings.Cut(fields[2], ".")
+	return filepath.Dir(bin), major
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
