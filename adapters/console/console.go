@@ -70,6 +70,10 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	if a.opts.Interactive {
 		a.printf("Knoop console — you are %s. Type `help` (or `hulp`), `/as NAME` to switch member, `/quit` to leave.\n", user)
 	}
+	// The reader stops when Run returns; one blocked in a read of a
+	// terminal ends with the process.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	lines := make(chan lineOrErr)
 	next := make(chan struct{}, 1)
 	go a.read(ctx, lines, next)
