@@ -249,3 +249,16 @@ func (q *Queries) SetMemberPrefs(ctx context.Context, memberID int64, timezone, 
 		WHERE id = $1`, memberID, timezone, language)
 	return interpret(err)
 }
+
+// FirstSeen records a platform event id and reports whether this is the
+// first time it was seen. Adapters call it before handling an event, so a
+// redelivered event (same id, new envelope) is handled once, also across
+// replicas.
+func (q *Queries) FirstSeen(ctx context.Context, platform, eventID string) (bool, error) {
+	tag, err := q.db.Exec(ctx, `INSERT INTO processed_events (platform, event_id) VALUES ($1, $2)
+		ON CONFLICT DO NOTHING`, platform, eventID)
+	if err != nil {
+		return false, fmt.Errorf("first seen: %w", interpret(err))
+	}
+	return tag.RowsAffected() == 1, nil
+}

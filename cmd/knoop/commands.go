@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"knoop/adapters/console"
+	slackadapter "knoop/adapters/slack"
 	"knoop/bot"
 	"knoop/store"
 )
@@ -78,9 +80,12 @@ func runRun(e env, args []string) error {
 		return err
 	}
 	log := e.logger(cfg, false)
-	adapters := configuredAdapters(cfg)
+	adapters, err := configuredAdapters(cfg, log)
+	if err != nil {
+		return err
+	}
 	if len(adapters) == 0 {
-		return errors.New("no chat platform is configured; this release speaks to the terminal only: use `knoop console` (Slack and Matrix adapters plug in here)")
+		return errors.New("no chat platform is configured: set [slack] bot_token (KNOOP_SLACK_BOT_TOKEN) and app_token, or try `knoop console`")
 	}
 	if cfg.Database.URL == "" {
 		return errors.New("database.url (or KNOOP_DATABASE_URL) is required for `knoop run`")
@@ -107,9 +112,22 @@ func runRun(e env, args []string) error {
 	return first
 }
 
-// configuredAdapters builds the adapters named in the configuration. The
-// Slack and Matrix adapters add themselves here.
-func configuredAdapters(Config) []bot.Adapter { return nil }
+// configuredAdapters builds the adapters the configuration enables: Slack
+// when it has a bot token. (Matrix adds itself here.)
+func configuredAdapters(cfg Config, log *slog.Logger) ([]bot.Adapter, error) {
+	var out []bot.Adapter
+	if cfg.Slack.BotToken != "" {
+		a, err := slackadapter.New(slackadapter.Config{
+			BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken, SigningSecret: cfg.Slack.SigningSecret,
+			APIURL: cfg.Slack.APIURL, Mode: cfg.Slack.Mode, Admins: cfg.Slack.Admins, Listen: cfg.HTTP.Listen,
+		}, log)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
 
 func runMigrate(e env, args []string) error {
 	fs, cfgPath := e.flags("migrate")

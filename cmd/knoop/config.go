@@ -30,6 +30,17 @@ type Config struct {
 	Console struct {
 		Coordinator bool `toml:"coordinator"`
 	} `toml:"console"`
+	HTTP struct {
+		Listen string `toml:"listen"`
+	} `toml:"http"`
+	Slack struct {
+		BotToken      string   `toml:"bot_token"`
+		AppToken      string   `toml:"app_token"`
+		SigningSecret string   `toml:"signing_secret"`
+		APIURL        string   `toml:"api_url"`
+		Mode          string   `toml:"mode"`
+		Admins        []string `toml:"admins"`
+	} `toml:"slack"`
 }
 
 func defaultConfig() Config {
@@ -40,6 +51,9 @@ func defaultConfig() Config {
 	c.Log.Level = "info"
 	c.Log.Format = "text"
 	c.Console.Coordinator = true
+	c.HTTP.Listen = "127.0.0.1:8080"
+	c.Slack.Mode = "socket"
+	c.Slack.Admins = []string{}
 	return c
 }
 
@@ -94,6 +108,21 @@ func (c *Config) applyEnv(env func(string) string) error {
 	if v := env("KNOOP_LOG_FORMAT"); v != "" {
 		c.Log.Format = v
 	}
+	if v := env("KNOOP_HTTP_LISTEN"); v != "" {
+		c.HTTP.Listen = v
+	}
+	// Secrets are best kept out of the file: the environment wins.
+	for key, dst := range map[string]*string{
+		"KNOOP_SLACK_BOT_TOKEN":      &c.Slack.BotToken,
+		"KNOOP_SLACK_APP_TOKEN":      &c.Slack.AppToken,
+		"KNOOP_SLACK_SIGNING_SECRET": &c.Slack.SigningSecret,
+		"KNOOP_SLACK_API_URL":        &c.Slack.APIURL,
+		"KNOOP_SLACK_MODE":           &c.Slack.Mode,
+	} {
+		if v := env(key); v != "" {
+			*dst = v
+		}
+	}
 	return nil
 }
 
@@ -115,6 +144,12 @@ func (c *Config) validate() error {
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		errs = append(errs, fmt.Errorf("log.format must be text or json, got %q", c.Log.Format))
+	}
+	if c.Slack.Mode != "socket" && c.Slack.Mode != "http" {
+		errs = append(errs, fmt.Errorf("slack.mode must be socket or http, got %q", c.Slack.Mode))
+	}
+	if c.Slack.APIURL != "" && !strings.HasSuffix(c.Slack.APIURL, "/") {
+		errs = append(errs, fmt.Errorf("slack.api_url must end in \"/\", got %q", c.Slack.APIURL))
 	}
 	return errors.Join(errs...)
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -39,7 +40,7 @@ func TestExampleConfigIsTheDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatalf("config.example.toml: %v", err)
 	}
-	if c != defaultConfig() {
+	if !reflect.DeepEqual(c, defaultConfig()) {
 		t.Errorf("config.example.toml differs from defaultConfig()\nfile:     %+v\ndefaults: %+v", c, defaultConfig())
 	}
 	d := defaultConfig()
@@ -123,7 +124,7 @@ coordinator = false
 	want.Log.Level = "debug"
 	want.Log.Format = "json"
 	want.Console.Coordinator = false
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got %+v\nwant %+v", c, want)
 	}
 }
@@ -136,7 +137,7 @@ func TestConfigPartialFileKeepsDefaults(t *testing.T) {
 	}
 	want := defaultConfig()
 	want.Log.Level = "warn"
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got %+v\nwant %+v", c, want)
 	}
 }
@@ -219,7 +220,7 @@ format = "json"
 	want.Network.Language = "en"
 	want.Log.Level = "debug"
 	want.Log.Format = "text"
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got %+v\nwant %+v", c, want)
 	}
 
@@ -230,7 +231,7 @@ format = "json"
 			t.Fatalf("%s=%s: %v", k, v, err)
 		}
 		file, _ := loadConfig(p, true, noEnv)
-		if c == file {
+		if reflect.DeepEqual(c, file) {
 			t.Errorf("%s=%s changed nothing", k, v)
 		}
 	}
@@ -326,7 +327,7 @@ func TestConfigMissingFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a missing optional file: %v", err)
 	}
-	if c != defaultConfig() {
+	if !reflect.DeepEqual(c, defaultConfig()) {
 		t.Errorf("a missing optional file gave %+v, want the defaults", c)
 	}
 	// Env still applies when there is no file.

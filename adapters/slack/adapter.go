@@ -1,0 +1,193 @@
+// Package slack puts Knoop into Slack: Socket Mode by default, HTTP mode
+// (Events API, slash commands, interactivity) behind signature
+// verification, Block Kit replies with one-click actions, and a modal for
+// commitments.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"knoop/bot"
+)
+
+// Platform is the name Slack members and rooms are stored under.
+const Platform = "slack"
+
+// Config is the [slack] section of config.toml.
+type Config struct {
+	BotToken      string   // xoxb-…
+	AppToken      string   // xapp-…, for Socket Mode
+	SigningSecret string   // for HTTP mode
+	APIURL        string   // base URL of the Web API, ending in "/"; empty: Slack's
+	Mode          string   // "socket" (default) or "http"
+	Admins        []string // user ids with coordinator rights
+	Listen        string   // HTTP mode: address to serve on
+	// Wait is how long an event may take before it is acknowledged anyway
+	// (Slack wants an answer within 3 s). Zero: 2.5 s.
+	Wait time.Duration
+}
+
+// Adapter is Knoop on one Slack app.
+type Adapter struct {
+	cfg    Config
+	api    *slack.Client
+	log    *slog.Logger
+	admins map[string]bool
+	now    func() time.Time
+
+	self   identity // the bot's own user and team, from auth.test
+	users  sync.Map // user id → cachedUser
+	teams  sync.Map // team id → team name
+	events sync.Map // envelope or event id → struct{}: this process's own dedupe
+
+	work sync.WaitGroup // events being handled, for a clean shutdown
+}
+
+type identity struct {
+	userID, teamID string
+}
+
+var (
+	_ bot.Adapter         = (*Adapter)(nil)
+	_ bot.DirectMessenger = (*Adapter)(nil)
+	_ bot.ActionRenderer  = (*Adapter)(nil)
+	_ bot.Threader        = (*Adapter)(nil)
+)
+
+// New returns an adapter for cfg. It checks the configuration, not the
+// tokens: Run does that with auth.test.
+func New(cfg Config, log *slog.Logger) (*Adapter, error) {
+	if cfg.BotToken == "" {
+		return nil, errors.New("slack: bot_token (KNOOP_SLACK_BOT_TOKEN) is required")
+	}
+	switch cfg.Mode {
+	case "", "socket":
+		cfg.Mode = "socket"
+		if !strings.HasPrefix(cfg.AppToken, "xapp-") {
+			return nil, errors.New("slack: Socket Mode needs an app-level token xapp-… (app_token, KNOOP_SLACK_APP_TOKEN)")
+		}
+	case "http":
+		if cfg.SigningSecret == "" {
+			return nil, errors.New("slack: HTTP mode needs signing_secret (KNOOP_SLACK_SIGNING_SECRET)")
+		}
+	default:
+		return nil, fmt.Errorf("slack: mode must be socket or http, got %q", cfg.Mode)
+	}
+	if cfg.APIURL != "" && !strings.HasSuffix(cfg.APIURL, "/") {
+		cfg.APIURL += "/"
+	}
+	if cfg.Wait <= 0 {
+		cfg.Wait = 2500 * time.Millisecond
+	}
+	opts := []slack.Option{
+		slack.OptionAppLevelToken(cfg.AppToken),
+		// 429s wait for Retry-After; 5xx and connection errors back off.
+		slack.OptionRetryConfig(retryConfig()),
+	}
+	if cfg.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
+	}
+	a := &Adapter{
+		cfg:    cfg,
+		api:    slack.New(cfg.BotToken, opts...),
+		log:    log.With("platform", Platform),
+		admins: map[string]bool{},
+		now:    time.Now,
+	}
+	for _, id := range cfg.Admins {
+		a.admins[id] = true
+	}
+	return a, nil
+}
+
+func retryConfig() slack.RetryConfig {
+	cfg := slack.DefaultRetryConfig()
+	cfg.MaxRetries = 4
+	cfg.BackoffInitial = 200 * time.Millisecond
+	cfg.BackoffMax = 5 * time.Second
+	cfg.Handlers = slack.AllBuiltinRetryHandlers(cfg)
+	return cfg
+}
+
+// Name implements bot.Adapter.
+func (a *Adapter) Name() string { return Platform }
+
+// RendersActions implements bot.ActionRenderer: actions become buttons.
+func (a *Adapter) RendersActions() bool { return true }
+
+// Run connects (auth.test), then serves Socket Mode or HTTP mode until ctx
+// ends. Events in flight when ctx ends are finished before Run returns.
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	auth, err := a.api.AuthTestContext(ctx)
+	if err != nil {
+		return fmt.Errorf("slack: auth.test: %w", err)
+	}
+	a.self = identity{userID: auth.UserID, teamID: auth.TeamID}
+	a.log.Info("slack connected", "team", auth.TeamID, "bot_user", auth.UserID, "mode", a.cfg.Mode)
+	defer a.work.Wait()
+	if a.cfg.Mode == "http" {
+		return a.runHTTP(ctx, h)
+	}
+	return a.runSocket(ctx, h)
+}
+
+// Send implements bot.Adapter: a message the bot starts itself.
+func (a *Adapter) Send(ctx context.Context, to bot.Target, r bot.Reply) error {
+	channel := to.RoomID
+	if to.UserID != "" && channel == "" {
+		return a.SendDirect(ctx, to.UserID, r)
+	}
+	_, err := a.post(ctx, channel, to.ThreadID, r)
+	return err
+}
+
+// SendInThread implements bot.Threader.
+func (a *Adapter) SendInThread(ctx context.Context, to bot.Target, r bot.Reply) error {
+	_, err := a.post(ctx, to.RoomID, to.ThreadID, r)
+	return err
+}
+
+// SendDirect implements bot.DirectMessenger.
+func (a *Adapter) SendDirect(ctx context.Context, userID string, r bot.Reply) error {
+	ch, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}})
+	if err != nil {
+		return fmt.Errorf("slack: conversations.open: %w", err)
+	}
+	_, err = a.post(ctx, ch.ID, "", r)
+	return err
+}
+
+// post sends a reply to a channel, in a thread when threadTS is set.
+func (a *Adapter) post(ctx context.Context, channel, threadTS string, r bot.Reply) (string, error) {
+	blocks, text := render(r)
+	opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false)}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	_, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
+	if err != nil {
+		return "", fmt.Errorf("slack: chat.postMessage: %w", err)
+	}
+	return ts, nil
+}
+
+// postPrivate shows a reply to one member only.
+func (a *Adapter) postPrivate(ctx context.Context, channel, userID, threadTS string, r bot.Reply) error {
+	blocks, text := render(r)
+	opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false)}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	if _, err := a.api.PostEphemeralContext(ctx, channel, userID, opts...); err != nil {
+		return fmt.Errorf("slack: chat.postEphemeral: %w", err)
+	}
+	return nil
+}

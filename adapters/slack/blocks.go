@@ -1,0 +1,124 @@
+package slack
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"knoop/bot"
+)
+
+// Action ids on Knoop's buttons. A click on actionRun runs the button's
+// value as a command typed by the clicking member; actionInput opens a
+// modal that asks for the rest of the command (a new date).
+const (
+	actionRun   = "knoop_run"
+	actionInput = "knoop_input"
+)
+
+// maxSectionText is Slack's limit for a section's text.
+const maxSectionText = 3000
+
+// escape makes member-written text safe for mrkdwn: Slack reads only
+// &, < and > specially (mentions, links, commands).
+func escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// render turns a platform-neutral reply into Block Kit blocks plus the
+// plain-text fallback Slack shows in notifications.
+func render(r bot.Reply) ([]slack.Block, string) {
+	var blocks []slack.Block
+	var list []string
+	flush := func() {
+		if len(list) == 0 {
+			return
+		}
+		blocks = append(blocks, section(strings.Join(list, "\n")))
+		list = nil
+	}
+	for _, b := range r.Blocks {
+		text := escape(b.Text)
+		switch b.Kind {
+		case bot.Heading:
+			flush()
+			blocks = append(blocks, section("*"+text+"*"))
+		case bot.Item:
+			list = append(list, "• "+text)
+		case bot.Context:
+			// A why-line belongs to the item above it: the list is cut
+			// there so the context shows right under its item.
+			flush()
+			blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, clip(text), false, false)))
+		case bot.Code:
+			flush()
+			blocks = append(blocks, section("```"+clip(b.Text)+"```"))
+		default:
+			flush()
+			blocks = append(blocks, section(text))
+		}
+	}
+	flush()
+	if len(r.Actions) > 0 {
+		var els []slack.BlockElement
+		for i, a := range r.Actions {
+			id := actionRun + "_" + strconv.Itoa(i)
+			if a.NeedsInput {
+				id = actionInput + "_" + strconv.Itoa(i)
+			}
+			btn := slack.NewButtonBlockElement(id, a.Command, slack.NewTextBlockObject(slack.PlainTextType, a.Label, false, false))
+			if a.Primary {
+				btn = btn.WithStyle(slack.StylePrimary)
+			}
+			els = append(els, btn)
+		}
+		blocks = append(blocks, slack.NewActionBlock("knoop_actions", els...))
+	}
+	return blocks, clip(bot.RenderText(r))
+}
+
+func section(text string) slack.Block {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clip(text), false, false), nil, nil)
+}
+
+func clip(s string) string {
+	if len(s) <= maxSectionText {
+		return s
+	}
+	cut := maxSectionText - 3
+	for cut > 0 && !utf8Start(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+// mentionRE-free rewrite of Slack's mention markup into the text the core
+// reads: "<@U123>" and "<@U123|anna>" become "@U123"; the bot's own
+// mention is removed.
+func fromSlack(text, botUserID string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(text, "<@")
+		if i < 0 {
+			b.WriteString(text)
+			break
+		}
+		j := strings.IndexByte(text[i:], '>')
+		if j < 0 {
+			b.WriteString(text)
+			break
+		}
+		b.WriteString(text[:i])
+		id, _, _ := strings.Cut(text[i+2:i+j], "|")
+		if id != botUserID {
+			b.WriteString("@" + id)
+		}
+		text = text[i+j+1:]
+	}
+	// Slack escapes &, < and > in message text.
+	out := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String())
+	return strings.TrimSpace(out)
+}

@@ -1,0 +1,171 @@
+package slack
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"knoop/bot"
+)
+
+// within runs work and waits for it up to cfg.Wait. It returns work's
+// result when it finished in time (the caller acknowledges with it), or
+// nil while work goes on in the background; late work delivers its own
+// output. Work is tracked so shutdown waits for it.
+func (a *Adapter) within(ctx context.Context, work func(ctx context.Context, late func() bool) any) any {
+	done := make(chan any, 1)
+	late := make(chan struct{})
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		defer func() {
+			if p := recover(); p != nil {
+				a.log.Error("panic handling slack event", "panic", p)
+				done <- nil
+			}
+		}()
+		// Work outlives the envelope: it keeps running after ctx ends so an
+		// event that was accepted is finished, not dropped.
+		done <- work(context.WithoutCancel(ctx), func() bool { return isClosed(late) })
+	}()
+	timer := time.NewTimer(a.cfg.Wait)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r
+	case <-timer.C:
+		close(late)
+		return nil
+	}
+}
+
+// isClosed returns a func reporting whether ch was closed by then.
+func isClosed(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// firstSeen drops events this process or another replica handled before
+// (Slack redelivers an event whose ack was lost, with a new envelope id
+// and the same event id).
+func (a *Adapter) firstSeen(ctx context.Context, h bot.Handler, id string) bool {
+	if id == "" {
+		return true
+	}
+	if _, dup := a.events.LoadOrStore(id, struct{}{}); dup {
+		return false
+	}
+	d, ok := h.(bot.EventDeduper)
+	if !ok {
+		return true
+	}
+	first, err := d.FirstSeen(ctx, Platform, id)
+	if err != nil {
+		// Better a rare double answer than a lost question.
+		a.log.Error("dedupe failed", "event_id", id, "err", err)
+		return true
+	}
+	return first
+}
+
+// handleEvent answers an Events API callback. The type switch lists the
+// events Knoop acts on; everything else is ignored on purpose.
+func (a *Adapter) handleEvent(ctx context.Context, h bot.Handler, ev slackevents.EventsAPIEvent) {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if ok && !a.firstSeen(ctx, h, cb.EventID) {
+		a.log.Info("duplicate event dropped", "event_id", cb.EventID)
+		return
+	}
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		thread := e.ThreadTimeStamp
+		if thread == "" {
+			thread = e.TimeStamp // answer a mention in a thread under it
+		}
+		a.answer(ctx, h, a.message(ctx, e.User, e.Channel, thread, fromSlack(e.Text, a.self.userID), false))
+	case *slackevents.MessageEvent:
+		// Direct messages only; channel messages reach Knoop as mentions.
+		// Edits, joins and bot messages (Knoop's own included) carry a
+		// subtype or a bot id and are not questions.
+		if e.ChannelType != "im" || e.SubType != "" || e.BotID != "" || e.User == "" || e.User == a.self.userID {
+			return
+		}
+		a.answer(ctx, h, a.message(ctx, e.User, e.Channel, e.ThreadTimeStamp, fromSlack(e.Text, a.self.userID), true))
+	default:
+		// app_home_opened, member_joined_channel, reactions …: not used yet.
+	}
+}
+
+// answer handles a message and posts the reply where it was asked.
+func (a *Adapter) answer(ctx context.Context, h bot.Handler, msg bot.Message) {
+	r := h.Handle(ctx, msg)
+	if r.IsZero() {
+		return
+	}
+	if _, err := a.post(ctx, msg.RoomID, msg.ThreadID, r); err != nil {
+		a.log.Error("reply failed", "err", err, "channel", msg.RoomID)
+	}
+}
+
+// handleSlash answers /knoop. A personal view is shown to the asker only,
+// a shared one to the channel. The result is the acknowledgement payload
+// when the answer was ready in time.
+func (a *Adapter) handleSlash(ctx context.Context, h bot.Handler, cmd slack.SlashCommand) any {
+	text := strings.TrimSpace(cmd.Text)
+	if w := strings.ToLower(text); w == "commit" || w == "toezeggen" {
+		a.openCommitModal(ctx, h, cmd.TriggerID, cmd.ChannelID, cmd.UserID, w == "toezeggen")
+		return nil
+	}
+	return a.within(ctx, func(ctx context.Context, late func() bool) any {
+		r := h.Handle(ctx, a.message(ctx, cmd.UserID, cmd.ChannelID, "", fromSlack(text, a.self.userID), false))
+		blocks, fallback := render(r)
+		if late() {
+			var err error
+			if r.Private {
+				err = a.postPrivate(ctx, cmd.ChannelID, cmd.UserID, "", r)
+			} else {
+				_, err = a.post(ctx, cmd.ChannelID, "", r)
+			}
+			if err != nil {
+				a.log.Error("late slash reply failed", "err", err)
+			}
+			return nil
+		}
+		kind := slack.ResponseTypeInChannel
+		if r.Private {
+			kind = slack.ResponseTypeEphemeral
+		}
+		return map[string]any{"response_type": kind, "text": fallback, "blocks": blocks}
+	})
+}
+
+// handleInteraction answers a click on a button of Knoop's messages or a
+// modal submission.
+func (a *Adapter) handleInteraction(ctx context.Context, h bot.Handler, cb slack.InteractionCallback) any {
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		for _, act := range cb.ActionCallback.BlockActions {
+			switch {
+			case strings.HasPrefix(act.ActionID, actionInput):
+				a.openDateModal(ctx, cb.TriggerID, cb.Channel.ID, act.Value, cb.Container.ThreadTs)
+			case strings.HasPrefix(act.ActionID, actionRun):
+				msg := a.message(ctx, cb.User.ID, cb.Channel.ID, cb.Container.ThreadTs, act.Value, cb.Channel.IsIM)
+				a.within(ctx, func(ctx context.Context, _ func() bool) any {
+					a.answer(ctx, h, msg)
+					return nil
+				})
+			}
+		}
+		return nil
+	case slack.InteractionTypeViewSubmission:
+		return a.submitView(ctx, h, cb)
+	}
+	return nil
+}

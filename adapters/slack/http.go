@@ -1,0 +1,136 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"knoop/bot"
+)
+
+// maxBody is the largest request Slack sends us that we read.
+const maxBody = 1 << 20
+
+// Handler returns the HTTP-mode endpoints: /slack/events,
+// /slack/commands and /slack/interactive. Every request's signature is
+// checked against the signing secret (and its timestamp must be within
+// 5 minutes); anything else is answered 401 or 400 and changes nothing.
+func (a *Adapter) Handler(ctx context.Context, h bot.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /slack/events", a.verified(func(w http.ResponseWriter, r *http.Request, body []byte) {
+		ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+		if err != nil {
+			http.Error(w, "malformed event", http.StatusBadRequest)
+			return
+		}
+		switch ev.Type {
+		case slackevents.URLVerification:
+			var ch slackevents.ChallengeResponse
+			if err := json.Unmarshal(body, &ch); err != nil {
+				http.Error(w, "malformed challenge", http.StatusBadRequest)
+				return
+			}
+			w.Header().Set("Content-Type", "text/plain")
+			_, _ = w.Write([]byte(ch.Challenge))
+		case slackevents.CallbackEvent:
+			a.within(ctx, func(ctx context.Context, _ func() bool) any {
+				a.handleEvent(ctx, h, ev)
+				return nil
+			})
+			w.WriteHeader(http.StatusOK)
+		default:
+			w.WriteHeader(http.StatusOK)
+		}
+	}))
+	mux.HandleFunc("POST /slack/commands", a.verified(func(w http.ResponseWriter, r *http.Request, body []byte) {
+		cmd, err := slack.SlashCommandParse(r)
+		if err != nil || cmd.UserID == "" {
+			http.Error(w, "malformed slash command", http.StatusBadRequest)
+			return
+		}
+		writeJSON(w, a.handleSlash(ctx, h, cmd))
+	}))
+	mux.HandleFunc("POST /slack/interactive", a.verified(func(w http.ResponseWriter, r *http.Request, body []byte) {
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, "malformed interaction", http.StatusBadRequest)
+			return
+		}
+		var cb slack.InteractionCallback
+		if err := json.Unmarshal([]byte(r.FormValue("payload")), &cb); err != nil || cb.Type == "" {
+			http.Error(w, "malformed interaction", http.StatusBadRequest)
+			return
+		}
+		writeJSON(w, a.handleInteraction(ctx, h, cb))
+	}))
+	return mux
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	if v == nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// verified reads the body (at most maxBody), checks Slack's signature and
+// passes the body on, restored for form parsing.
+func (a *Adapter) verified(next func(http.ResponseWriter, *http.Request, []byte)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		if err != nil || len(body) > maxBody {
+			http.Error(w, "unreadable body", http.StatusBadRequest)
+			return
+		}
+		sv, err := slack.NewSecretsVerifier(r.Header, a.cfg.SigningSecret)
+		if err != nil {
+			http.Error(w, "missing or stale signature", http.StatusUnauthorized)
+			return
+		}
+		if _, err := sv.Write(body); err != nil {
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		if err := sv.Ensure(); err != nil {
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next(w, r, body)
+	}
+}
+
+// runHTTP serves the HTTP-mode endpoints on cfg.Listen until ctx ends,
+// then lets requests in flight finish.
+func (a *Adapter) runHTTP(ctx context.Context, h bot.Handler) error {
+	srv := &http.Server{
+		Addr:              a.cfg.Listen,
+		Handler:           a.Handler(ctx, h),
+		ReadHeaderTimeout: 5 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	a.log.Info("slack http mode listening", "addr", a.cfg.Listen)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("slack: http: %w", err)
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("slack: http shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package slack
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"knoop/bot"
+)
+
+// userTTL is how long a users.info answer is trusted.
+const userTTL = time.Hour
+
+type cachedUser struct {
+	name, tz, lang, org string
+	at                  time.Time
+}
+
+// message builds the core's message for text a Slack user said, with the
+// member hints users.info gives (display name, timezone, language from the
+// locale) and, for Slack Connect members of another team, that team's name
+// as their organisation.
+func (a *Adapter) message(ctx context.Context, userID, channel, threadTS, text string, direct bool) bot.Message {
+	u := a.user(ctx, userID)
+	return bot.Message{
+		Platform: Platform, RoomID: channel, ThreadID: threadTS, UserID: userID, UserName: u.name,
+		Text: text, Direct: direct, Coordinator: a.admins[userID],
+		Timezone: u.tz, Language: u.lang, OrgHint: u.org,
+	}
+}
+
+func (a *Adapter) user(ctx context.Context, userID string) cachedUser {
+	if v, ok := a.users.Load(userID); ok {
+		if u := v.(cachedUser); a.now().Sub(u.at) < userTTL {
+			return u
+		}
+	}
+	info, err := a.api.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
+	if err != nil {
+		// A member is still answered without the hints; the id is enough.
+		a.log.Warn("users.info failed", "user", userID, "err", err)
+		return cachedUser{}
+	}
+	u := cachedUser{name: displayName(info), tz: info.TZ, lang: language(info.Locale), at: a.now()}
+	if info.TeamID != "" && a.self.teamID != "" && info.TeamID != a.self.teamID {
+		u.org = a.teamName(ctx, info.TeamID)
+	}
+	a.users.Store(userID, u)
+	return u
+}
+
+func displayName(u *slack.User) string {
+	for _, n := range []string{u.Profile.DisplayName, u.RealName, u.Profile.RealName, u.Name} {
+		if n = strings.TrimSpace(n); n != "" {
+			return n
+		}
+	}
+	return u.ID
+}
+
+// language maps a Slack locale ("nl-NL", "en-GB") to the core's languages.
+func language(locale string) string {
+	switch {
+	case strings.HasPrefix(locale, "nl"):
+		return bot.NL
+	case strings.HasPrefix(locale, "en"):
+		return bot.EN
+	}
+	return ""
+}
+
+func (a *Adapter) teamName(ctx context.Context, teamID string) string {
+	if v, ok := a.teams.Load(teamID); ok {
+		return v.(string)
+	}
+	info, err := a.api.GetOtherTeamInfoContext(ctx, teamID)
+	if err != nil || info.Name == "" {
+		a.log.Warn("team.info failed", "team", teamID, "err", err)
+		return ""
+	}
+	a.teams.Store(teamID, info.Name)
+	return info.Name
+}

@@ -1,0 +1,131 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+
+	"knoop/bot"
+)
+
+// runSocket serves Socket Mode: slack-go keeps the websocket (reconnecting
+// after a disconnect envelope or missed pings); this loop takes its events
+// one by one, hands each to a goroutine and acknowledges it when answered
+// or, for slow work, after cfg.Wait.
+func (a *Adapter) runSocket(ctx context.Context, h bot.Handler) error {
+	sm := socketmode.New(a.api)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	runErr := make(chan error, 1)
+	go func() { runErr <- sm.RunContext(ctx) }()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-runErr:
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("slack: socket mode: %w", err)
+		case ev, ok := <-sm.Events:
+			if !ok {
+				return errors.New("slack: socket mode closed")
+			}
+			a.socketEvent(ctx, h, sm, ev)
+		}
+	}
+}
+
+// socketEvent dispatches one Socket Mode event. The switch lists every
+// event type; connection events are logged only.
+func (a *Adapter) socketEvent(ctx context.Context, h bot.Handler, sm *socketmode.Client, ev socketmode.Event) {
+	switch ev.Type {
+	case socketmode.EventTypeEventsAPI:
+		e, ok := ev.Data.(slackevents.EventsAPIEvent)
+		if !ok || ev.Request == nil {
+			a.log.Warn("malformed events_api envelope skipped")
+			a.ackSoon(sm, ev.Request, nil)
+			return
+		}
+		if !a.firstEnvelope(ev.Request.EnvelopeID) {
+			a.ackSoon(sm, ev.Request, nil)
+			return
+		}
+		go func() {
+			a.within(ctx, func(ctx context.Context, _ func() bool) any {
+				a.handleEvent(ctx, h, e)
+				return nil
+			})
+			a.ack(sm, ev.Request, nil)
+		}()
+	case socketmode.EventTypeSlashCommand:
+		cmd, ok := ev.Data.(slack.SlashCommand)
+		if !ok || ev.Request == nil {
+			a.log.Warn("malformed slash command skipped")
+			a.ackSoon(sm, ev.Request, nil)
+			return
+		}
+		if !a.firstEnvelope(ev.Request.EnvelopeID) {
+			a.ackSoon(sm, ev.Request, nil)
+			return
+		}
+		go func() { a.ack(sm, ev.Request, a.handleSlash(ctx, h, cmd)) }()
+	case socketmode.EventTypeInteractive:
+		cb, ok := ev.Data.(slack.InteractionCallback)
+		if !ok || ev.Request == nil {
+			a.log.Warn("malformed interaction skipped")
+			a.ackSoon(sm, ev.Request, nil)
+			return
+		}
+		if !a.firstEnvelope(ev.Request.EnvelopeID) {
+			a.ackSoon(sm, ev.Request, nil)
+			return
+		}
+		go func() { a.ack(sm, ev.Request, a.handleInteraction(ctx, h, cb)) }()
+	case socketmode.EventTypeConnecting, socketmode.EventTypeConnected, socketmode.EventTypeHello:
+		a.log.Debug("socket mode", "event", string(ev.Type))
+	case socketmode.EventTypeDisconnect:
+		a.log.Info("socket mode disconnect requested; reconnecting")
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		a.log.Warn("socket mode connection problem", "event", string(ev.Type), "data", fmt.Sprint(ev.Data))
+	case socketmode.EventTypeInvalidAuth:
+		a.log.Error("socket mode: the app-level token was refused")
+	case socketmode.EventTypeErrorBadMessage:
+		a.log.Warn("malformed socket mode message skipped", "data", fmt.Sprint(ev.Data))
+	default:
+		a.log.Debug("socket mode event ignored", "type", string(ev.Type))
+	}
+}
+
+// firstEnvelope drops an envelope this process already took (the event id
+// check in handleEvent catches redeliveries under a new envelope id).
+func (a *Adapter) firstEnvelope(id string) bool {
+	if id == "" {
+		return true
+	}
+	_, dup := a.events.LoadOrStore("envelope:"+id, struct{}{})
+	return !dup
+}
+
+func (a *Adapter) ack(sm *socketmode.Client, req *socketmode.Request, payload any) {
+	if req == nil {
+		return
+	}
+	var err error
+	if payload != nil {
+		err = sm.Ack(*req, payload)
+	} else {
+		err = sm.Ack(*req)
+	}
+	if err != nil {
+		a.log.Warn("ack failed", "envelope", req.EnvelopeID, "err", err)
+	}
+}
+
+func (a *Adapter) ackSoon(sm *socketmode.Client, req *socketmode.Request, payload any) {
+	go a.ack(sm, req, payload)
+}
