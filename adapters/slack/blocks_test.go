@@ -1,0 +1,67 @@
+package slack
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"knoop/bot"
+)
+
+func TestRenderEscapesAndKeepsStructure(t *testing.T) {
+	r := bot.Reply{
+		Blocks: []bot.Block{
+			{Kind: bot.Heading, Text: "Good at “R&D <tools>”:"},
+			{Kind: bot.Item, Text: "Anna — Havenbedrijf <Rotterdam>"},
+			{Kind: bot.Context, Text: "declared: koelketen · delivered “pilot” (Oct 2026)"},
+			{Kind: bot.Item, Text: "Bob — TU Delft"},
+			{Kind: bot.Text, Text: "<!channel> hi @here"},
+		},
+		Actions: []bot.Action{{Label: "Done", Command: "done 12", Primary: true}, {Label: "New date", Command: "due 12", NeedsInput: true}},
+	}
+	blocks, fallback := render(r)
+	raw, err := json.Marshal(blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := string(raw)
+	for _, want := range []string{
+		`"type":"section"`, `"type":"context"`, `"type":"actions"`,
+		`*Good at “R\u0026amp;D \u0026lt;tools\u0026gt;”:*`, // escaped, then bold
+		`Havenbedrijf \u0026lt;Rotterdam\u0026gt;`,
+		`\u0026lt;!channel\u0026gt;`, // never a real @channel
+		`"action_id":"knoop_run_0"`, `"value":"done 12"`, `"style":"primary"`,
+		`"action_id":"knoop_input_1"`, `"value":"due 12"`,
+	} {
+		if !strings.Contains(js, want) {
+			t.Errorf("blocks lack %s:\n%s", want, js)
+		}
+	}
+	if len(blocks) != 6 { // heading, item, context, item, text, actions
+		t.Errorf("got %d blocks, want 6: %s", len(blocks), js)
+	}
+	if !strings.Contains(fallback, "Anna — Havenbedrijf <Rotterdam>") {
+		t.Errorf("fallback text %q", fallback)
+	}
+	long, _ := render(bot.Reply{Blocks: []bot.Block{{Text: strings.Repeat("é", 5000)}}})
+	raw, _ = json.Marshal(long)
+	if len(raw) > 7000 {
+		t.Errorf("a 5000-character text was not clipped to Slack's 3000")
+	}
+}
+
+func TestFromSlack(t *testing.T) {
+	for in, want := range map[string]string{
+		"<@UKNOOP> who is good at cold chain?":    "who is good at cold chain?",
+		"<@UKNOOP|knoop> wie kan subsidies":       "wie kan subsidies",
+		"endorse <@U123|anna> cold chain":         "endorse @U123 cold chain",
+		"skills add R&amp;D, &lt;b&gt;":           "skills add R&D, <b>",
+		"<@UKNOOP>":                               "",
+		"broken <@U1":                             "broken <@U1",
+		"commit pilot for <@U777> by next friday": "commit pilot for @U777 by next friday",
+	} {
+		if got := fromSlack(in, "UKNOOP"); got != want {
+			t.Errorf("fromSlack(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
