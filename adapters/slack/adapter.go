@@ -48,7 +48,8 @@ type Adapter struct {
 	teams  sync.Map // team id → team name
 	events sync.Map // envelope or event id → struct{}: this process's own dedupe
 
-	work sync.WaitGroup // events being handled, for a clean shutdown
+	work  sync.WaitGroup // events being handled, for a clean shutdown
+	queue ordered        // one member's events in order
 }
 
 type identity struct {

@@ -3,54 +3,12 @@ package slack
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
 	"knoop/bot"
 )
-
-// within runs work and waits for it up to cfg.Wait. It returns work's
-// result when it finished in time (the caller acknowledges with it), or
-// nil while work goes on in the background; late work delivers its own
-// output. Work is tracked so shutdown waits for it.
-func (a *Adapter) within(ctx context.Context, work func(ctx context.Context, late func() bool) any) any {
-	done := make(chan any, 1)
-	late := make(chan struct{})
-	a.work.Add(1)
-	go func() {
-		defer a.work.Done()
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("panic handling slack event", "panic", p)
-				done <- nil
-			}
-		}()
-		// Work outlives the envelope: it keeps running after ctx ends so an
-		// event that was accepted is finished, not dropped.
-		done <- work(context.WithoutCancel(ctx), func() bool { return isClosed(late) })
-	}()
-	timer := time.NewTimer(a.cfg.Wait)
-	defer timer.Stop()
-	select {
-	case r := <-done:
-		return r
-	case <-timer.C:
-		close(late)
-		return nil
-	}
-}
-
-// isClosed returns a func reporting whether ch was closed by then.
-func isClosed(ch chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
-}
 
 // firstSeen drops events this process or another replica handled before
 // (Slack redelivers an event whose ack was lost, with a new envelope id
@@ -114,18 +72,17 @@ func (a *Adapter) answer(ctx context.Context, h bot.Handler, msg bot.Message) {
 	}
 }
 
-// handleSlash answers /knoop. A personal view is shown to the asker only,
-// a shared one to the channel. The result is the acknowledgement payload
-// when the answer was ready in time.
-func (a *Adapter) handleSlash(ctx context.Context, h bot.Handler, cmd slack.SlashCommand) any {
-	text := strings.TrimSpace(cmd.Text)
-	if w := strings.ToLower(text); w == "commit" || w == "toezeggen" {
-		a.openCommitModal(ctx, h, cmd.TriggerID, cmd.ChannelID, cmd.UserID, w == "toezeggen")
-		return nil
-	}
-	return a.within(ctx, func(ctx context.Context, late func() bool) any {
+// slashWork answers /knoop. A personal view is shown to the asker only, a
+// shared one to the channel. Its result is the acknowledgement payload
+// when the answer was ready in time; a late answer is posted instead.
+func (a *Adapter) slashWork(h bot.Handler, cmd slack.SlashCommand) func(ctx context.Context, late func() bool) any {
+	return func(ctx context.Context, late func() bool) any {
+		text := strings.TrimSpace(cmd.Text)
+		if w := strings.ToLower(text); w == "commit" || w == "toezeggen" {
+			a.openCommitModal(ctx, h, cmd.TriggerID, cmd.ChannelID, cmd.UserID, w == "toezeggen")
+			return nil
+		}
 		r := h.Handle(ctx, a.message(ctx, cmd.UserID, cmd.ChannelID, "", fromSlack(text, a.self.userID), false))
-		blocks, fallback := render(r)
 		if late() {
 			var err error
 			if r.Private {
@@ -138,34 +95,52 @@ func (a *Adapter) handleSlash(ctx context.Context, h bot.Handler, cmd slack.Slas
 			}
 			return nil
 		}
+		blocks, fallback := render(r)
 		kind := slack.ResponseTypeInChannel
 		if r.Private {
 			kind = slack.ResponseTypeEphemeral
 		}
 		return map[string]any{"response_type": kind, "text": fallback, "blocks": blocks}
-	})
+	}
 }
 
-// handleInteraction answers a click on a button of Knoop's messages or a
-// modal submission.
-func (a *Adapter) handleInteraction(ctx context.Context, h bot.Handler, cb slack.InteractionCallback) any {
-	switch cb.Type {
-	case slack.InteractionTypeBlockActions:
-		for _, act := range cb.ActionCallback.BlockActions {
-			switch {
-			case strings.HasPrefix(act.ActionID, actionInput):
-				a.openDateModal(ctx, cb.TriggerID, cb.Channel.ID, act.Value, cb.Container.ThreadTs)
-			case strings.HasPrefix(act.ActionID, actionRun):
-				msg := a.message(ctx, cb.User.ID, cb.Channel.ID, cb.Container.ThreadTs, act.Value, cb.Channel.IsIM)
-				a.within(ctx, func(ctx context.Context, _ func() bool) any {
-					a.answer(ctx, h, msg)
-					return nil
-				})
+// interactionWork answers a click on a button of Knoop's messages or a
+// modal submission; its result is the acknowledgement payload (modal
+// validation errors, or nil to close the modal).
+func (a *Adapter) interactionWork(h bot.Handler, cb slack.InteractionCallback) func(ctx context.Context, late func() bool) any {
+	return func(ctx context.Context, _ func() bool) any {
+		switch cb.Type {
+		case slack.InteractionTypeBlockActions:
+			for _, act := range cb.ActionCallback.BlockActions {
+				switch {
+				case strings.HasPrefix(act.ActionID, actionInput):
+					a.openDateModal(ctx, cb.TriggerID, cb.Channel.ID, act.Value, cb.Container.ThreadTs)
+				case strings.HasPrefix(act.ActionID, actionRun):
+					a.answer(ctx, h, a.message(ctx, cb.User.ID, cb.Channel.ID, cb.Container.ThreadTs, act.Value, cb.Channel.IsIM))
+				}
 			}
+		case slack.InteractionTypeViewSubmission:
+			return a.submitView(ctx, h, cb)
 		}
 		return nil
-	case slack.InteractionTypeViewSubmission:
-		return a.submitView(ctx, h, cb)
 	}
-	return nil
+}
+
+// eventWork answers an Events API callback.
+func (a *Adapter) eventWork(h bot.Handler, ev slackevents.EventsAPIEvent) func(ctx context.Context, late func() bool) any {
+	return func(ctx context.Context, _ func() bool) any {
+		a.handleEvent(ctx, h, ev)
+		return nil
+	}
+}
+
+// eventKey is the member an Events API callback comes from, for ordering.
+func eventKey(ev slackevents.EventsAPIEvent) string {
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		return e.User
+	case *slackevents.MessageEvent:
+		return e.User
+	}
+	return ""
 }

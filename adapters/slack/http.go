@@ -42,10 +42,7 @@ func (a *Adapter) Handler(ctx context.Context, h bot.Handler) http.Handler {
 			w.Header().Set("Content-Type", "text/plain")
 			_, _ = w.Write([]byte(ch.Challenge))
 		case slackevents.CallbackEvent:
-			a.within(ctx, func(ctx context.Context, _ func() bool) any {
-				a.handleEvent(ctx, h, ev)
-				return nil
-			})
+			a.await(ctx, eventKey(ev), a.eventWork(h, ev))
 			w.WriteHeader(http.StatusOK)
 		default:
 			w.WriteHeader(http.StatusOK)
@@ -57,7 +54,7 @@ func (a *Adapter) Handler(ctx context.Context, h bot.Handler) http.Handler {
 			http.Error(w, "malformed slash command", http.StatusBadRequest)
 			return
 		}
-		writeJSON(w, a.handleSlash(ctx, h, cmd))
+		writeJSON(w, a.await(ctx, cmd.UserID, a.slashWork(h, cmd)))
 	}))
 	mux.HandleFunc("POST /slack/interactive", a.verified(func(w http.ResponseWriter, r *http.Request, body []byte) {
 		if err := r.ParseForm(); err != nil {
@@ -69,9 +66,17 @@ func (a *Adapter) Handler(ctx context.Context, h bot.Handler) http.Handler {
 			http.Error(w, "malformed interaction", http.StatusBadRequest)
 			return
 		}
-		writeJSON(w, a.handleInteraction(ctx, h, cb))
+		writeJSON(w, a.await(ctx, cb.User.ID, a.interactionWork(h, cb)))
 	}))
 	return mux
+}
+
+// await dispatches work and blocks until it is acknowledged: the HTTP
+// response is Slack's acknowledgement.
+func (a *Adapter) await(ctx context.Context, key string, work func(ctx context.Context, late func() bool) any) any {
+	acked := make(chan any, 1)
+	a.dispatch(ctx, key, work, func(p any) { acked <- p })
+	return <-acked
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

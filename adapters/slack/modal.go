@@ -126,19 +126,15 @@ func (a *Adapter) submitView(ctx context.Context, h bot.Handler, cb slack.Intera
 	default:
 		return nil
 	}
-	msg := a.message(ctx, cb.User.ID, channel, thread, text, false)
-	a.within(ctx, func(ctx context.Context, _ func() bool) any {
-		r := h.Handle(ctx, msg)
-		var err error
-		if r.Private {
-			err = a.postPrivate(ctx, channel, cb.User.ID, thread, r)
-		} else {
-			_, err = a.post(ctx, channel, thread, r)
-		}
-		if err != nil {
-			a.log.Error("modal reply failed", "err", err)
-		}
-		return nil
-	})
+	r := h.Handle(ctx, a.message(ctx, cb.User.ID, channel, thread, text, false))
+	var err error
+	if r.Private {
+		err = a.postPrivate(ctx, channel, cb.User.ID, thread, r)
+	} else {
+		_, err = a.post(ctx, channel, thread, r)
+	}
+	if err != nil {
+		a.log.Error("modal reply failed", "err", err)
+	}
 	return nil
 }

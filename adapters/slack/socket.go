@@ -55,13 +55,8 @@ func (a *Adapter) socketEvent(ctx context.Context, h bot.Handler, sm *socketmode
 			a.ackSoon(sm, ev.Request, nil)
 			return
 		}
-		go func() {
-			a.within(ctx, func(ctx context.Context, _ func() bool) any {
-				a.handleEvent(ctx, h, e)
-				return nil
-			})
-			a.ack(sm, ev.Request, nil)
-		}()
+		req := *ev.Request
+		a.dispatch(ctx, eventKey(e), a.eventWork(h, e), func(any) { a.ack(sm, &req, nil) })
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := ev.Data.(slack.SlashCommand)
 		if !ok || ev.Request == nil {
@@ -73,7 +68,8 @@ func (a *Adapter) socketEvent(ctx context.Context, h bot.Handler, sm *socketmode
 			a.ackSoon(sm, ev.Request, nil)
 			return
 		}
-		go func() { a.ack(sm, ev.Request, a.handleSlash(ctx, h, cmd)) }()
+		req := *ev.Request
+		a.dispatch(ctx, cmd.UserID, a.slashWork(h, cmd), func(p any) { a.ack(sm, &req, p) })
 	case socketmode.EventTypeInteractive:
 		cb, ok := ev.Data.(slack.InteractionCallback)
 		if !ok || ev.Request == nil {
@@ -85,7 +81,8 @@ func (a *Adapter) socketEvent(ctx context.Context, h bot.Handler, sm *socketmode
 			a.ackSoon(sm, ev.Request, nil)
 			return
 		}
-		go func() { a.ack(sm, ev.Request, a.handleInteraction(ctx, h, cb)) }()
+		req := *ev.Request
+		a.dispatch(ctx, cb.User.ID, a.interactionWork(h, cb), func(p any) { a.ack(sm, &req, p) })
 	case socketmode.EventTypeConnecting, socketmode.EventTypeConnected, socketmode.EventTypeHello:
 		a.log.Debug("socket mode", "event", string(ev.Type))
 	case socketmode.EventTypeDisconnect:
