@@ -395,3 +395,21 @@ func TestConcurrentCommitsAreAllKept(t *testing.T) {
 		mustCommitment(t, h, no)
 	}
 }
+
+func TestWhoAnswerCarriesMemberIDsForMentions(t *testing.T) {
+	h := bottest.New(t)
+	say(t, h, "anna: skills add hydrogen")
+	r := h.Say("bob", "who hydrogen")
+	var found bool
+	for _, b := range r.Blocks {
+		if b.Kind == bot.Item && b.Member == "anna" && b.Name == "Anna" && strings.HasPrefix(b.Text, b.Name) {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no item mentions anna: %+v", r.Blocks)
+	}
+	if p := h.Say("bob", "profile @anna"); p.Blocks[0].Member != "anna" {
+		t.Fatalf("profile heading does not carry the member: %+v", p.Blocks[0])
+	}
+}

@@ -278,7 +278,7 @@ func runProfile(c *call) Reply {
 	if m.Away(c.today()) {
 		head += " " + tr(c.lang, "away_mark", c.fmtDate(m.AwayUntil))
 	}
-	r.add(Heading, head)
+	r.Blocks = append(r.Blocks, c.memberBlock(Heading, head, m))
 	if len(skills) > 0 {
 		names := make([]string, len(skills))
 		for i, s := range skills {

@@ -25,6 +25,11 @@ const (
 type Block struct {
 	Kind BlockKind
 	Text string
+	// Member is set when Text starts with a member's display name and the
+	// member is on the platform of the conversation: Member is their
+	// platform user id, Name the name Text starts with. Adapters may show a
+	// mention (<@U…> on Slack, a pill on Matrix) in place of the name.
+	Member, Name string
 }
 
 // Action is a one-click follow-up offered with a reply. A click runs

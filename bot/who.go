@@ -66,7 +66,7 @@ func runWho(c *call) Reply {
 		if e.Member.Away(today) {
 			line += " " + tr(c.lang, "away_mark", c.fmtDate(e.Member.AwayUntil))
 		}
-		r.add(Item, line)
+		r.Blocks = append(r.Blocks, c.memberBlock(Item, line, e.Member))
 		r.add(Context, c.why(e.Evidence))
 	}
 	if len(res.Orgs) > 0 {
@@ -162,4 +162,14 @@ func runAsks(c *call) Reply {
 		r.add(Item, fmt.Sprintf("#%d %s — %s, %s", a.No, a.Text, by, c.fmtDate(a.CreatedAt)))
 	}
 	return r
+}
+
+// memberBlock is a block about a member, carrying their platform id when
+// the conversation is on their platform so adapters can mention them.
+func (c *call) memberBlock(kind BlockKind, text string, m store.Member) Block {
+	b := Block{Kind: kind, Text: text}
+	if m.Platform == c.msg.Platform && m.PlatformUserID != "" && m.DisplayName != "" && strings.HasPrefix(text, m.DisplayName) {
+		b.Member, b.Name = m.PlatformUserID, m.DisplayName
+	}
+	return b
 }
