@@ -47,23 +47,36 @@ func (o *ordered) drain(key string) {
 // dispatch queues work for key and calls ack exactly once: with work's
 // result when it finishes within cfg.Wait of arriving, else with nil when
 // the wait is over (Slack wants an answer in 3 s), in which case work
-// learns it is late and delivers its own output. Work keeps running after
-// ctx ends (an accepted event is finished, not dropped) and shutdown waits
-// for it.
+// learns it is late and delivers its own output. late's answer is final:
+// once it said false, the timer can no longer acknowledge, so a result
+// work then returns is always sent. Work keeps running after ctx ends (an
+// accepted event is finished, not dropped) and shutdown waits for it.
 func (a *Adapter) dispatch(ctx context.Context, key string, work func(ctx context.Context, late func() bool) any, ack func(payload any)) {
-	var once sync.Once
+	const (
+		pending  = iota // nobody has acknowledged yet
+		timedOut        // the timer acknowledged with nil
+		claimed         // work acknowledges with its result
+	)
 	var mu sync.Mutex
-	late := false
+	state := pending
 	isLate := func() bool {
 		mu.Lock()
 		defer mu.Unlock()
-		return late
+		if state == pending {
+			state = claimed
+		}
+		return state == timedOut
 	}
 	timer := time.AfterFunc(a.cfg.Wait, func() {
 		mu.Lock()
-		late = true
+		fire := state == pending
+		if fire {
+			state = timedOut
+		}
 		mu.Unlock()
-		once.Do(func() { ack(nil) })
+		if fire {
+			ack(nil)
+		}
 	})
 	a.work.Add(1)
 	a.queue.do(key, func() {
@@ -75,7 +88,9 @@ func (a *Adapter) dispatch(ctx context.Context, key string, work func(ctx contex
 				result = nil
 			}
 			timer.Stop()
-			once.Do(func() { ack(result) })
+			if !isLate() {
+				ack(result)
+			}
 		}()
 		result = work(context.WithoutCancel(ctx), isLate)
 	})

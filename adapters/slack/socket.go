@@ -48,41 +48,41 @@ func (a *Adapter) socketEvent(ctx context.Context, h bot.Handler, sm *socketmode
 		e, ok := ev.Data.(slackevents.EventsAPIEvent)
 		if !ok || ev.Request == nil {
 			a.log.Warn("malformed events_api envelope skipped")
-			a.ackSoon(sm, ev.Request, nil)
+			a.ackSoon(ctx, sm, ev.Request, nil)
 			return
 		}
 		if !a.firstEnvelope(ev.Request.EnvelopeID) {
-			a.ackSoon(sm, ev.Request, nil)
+			a.ackSoon(ctx, sm, ev.Request, nil)
 			return
 		}
 		req := *ev.Request
-		a.dispatch(ctx, eventKey(e), a.eventWork(h, e), func(any) { a.ack(sm, &req, nil) })
+		a.dispatch(ctx, eventKey(e), a.eventWork(h, e), func(any) { a.ack(ctx, sm, &req, nil) })
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := ev.Data.(slack.SlashCommand)
 		if !ok || ev.Request == nil {
 			a.log.Warn("malformed slash command skipped")
-			a.ackSoon(sm, ev.Request, nil)
+			a.ackSoon(ctx, sm, ev.Request, nil)
 			return
 		}
 		if !a.firstEnvelope(ev.Request.EnvelopeID) {
-			a.ackSoon(sm, ev.Request, nil)
+			a.ackSoon(ctx, sm, ev.Request, nil)
 			return
 		}
 		req := *ev.Request
-		a.dispatch(ctx, cmd.UserID, a.slashWork(h, cmd), func(p any) { a.ack(sm, &req, p) })
+		a.dispatch(ctx, cmd.UserID, a.slashWork(h, cmd), func(p any) { a.ack(ctx, sm, &req, p) })
 	case socketmode.EventTypeInteractive:
 		cb, ok := ev.Data.(slack.InteractionCallback)
 		if !ok || ev.Request == nil {
 			a.log.Warn("malformed interaction skipped")
-			a.ackSoon(sm, ev.Request, nil)
+			a.ackSoon(ctx, sm, ev.Request, nil)
 			return
 		}
 		if !a.firstEnvelope(ev.Request.EnvelopeID) {
-			a.ackSoon(sm, ev.Request, nil)
+			a.ackSoon(ctx, sm, ev.Request, nil)
 			return
 		}
 		req := *ev.Request
-		a.dispatch(ctx, cb.User.ID, a.interactionWork(h, cb), func(p any) { a.ack(sm, &req, p) })
+		a.dispatch(ctx, cb.User.ID, a.interactionWork(h, cb), func(p any) { a.ack(ctx, sm, &req, p) })
 	case socketmode.EventTypeConnecting, socketmode.EventTypeConnected, socketmode.EventTypeHello:
 		a.log.Debug("socket mode", "event", string(ev.Type))
 	case socketmode.EventTypeDisconnect:
@@ -108,21 +108,30 @@ func (a *Adapter) firstEnvelope(id string) bool {
 	return !dup
 }
 
-func (a *Adapter) ack(sm *socketmode.Client, req *socketmode.Request, payload any) {
+// ack sends an acknowledgement, giving up when ctx (the socket's life)
+// ends: slack-go queues acks in a small buffer that only a live connection
+// drains, so an ack after shutdown would block its goroutine forever. An
+// event left unacknowledged is redelivered and the event-id dedupe drops
+// it if it was answered.
+func (a *Adapter) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Request, payload any) {
 	if req == nil {
 		return
 	}
-	var err error
-	if payload != nil {
-		err = sm.Ack(*req, payload)
-	} else {
-		err = sm.Ack(*req)
-	}
-	if err != nil {
+	if err := sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+		if ctx.Err() != nil {
+			a.log.Info("not acknowledged: shutting down; Slack redelivers it", "envelope", req.EnvelopeID)
+			return
+		}
 		a.log.Warn("ack failed", "envelope", req.EnvelopeID, "err", err)
 	}
 }
 
-func (a *Adapter) ackSoon(sm *socketmode.Client, req *socketmode.Request, payload any) {
-	go a.ack(sm, req, payload)
+// ackSoon acknowledges an envelope that needs no work, without holding up
+// the event loop; Run waits for it like for any other work.
+func (a *Adapter) ackSoon(ctx context.Context, sm *socketmode.Client, req *socketmode.Request, payload any) {
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		a.ack(ctx, sm, req, payload)
+	}()
 }
