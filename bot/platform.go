@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"strconv"
-	"time"
 )
 
 // Capabilities the core offers adapters beyond Handle. Adapters reach
@@ -44,7 +43,7 @@ func (b *Bot) GoalChoices(ctx context.Context, platform, roomID string) ([]Choic
 	if err != nil {
 		return nil, err
 	}
-	goals, err := b.store.Goals(ctx, net.ID, time.Now())
+	goals, err := b.store.Goals(ctx, net.ID, b.now())
 	if err != nil {
 		return nil, err
 	}

@@ -43,10 +43,10 @@ type Adapter struct {
 	admins map[string]bool
 	now    func() time.Time
 
-	self   identity // the bot's own user and team, from auth.test
-	users  sync.Map // user id → cachedUser
-	teams  sync.Map // team id → team name
-	events sync.Map // envelope or event id → struct{}: this process's own dedupe
+	self  identity // the bot's own user and team, from auth.test
+	users sync.Map // user id → cachedUser
+	teams sync.Map // team id → team name
+	seen  recent   // envelope and event ids this process took
 
 	work  sync.WaitGroup // events being handled, for a clean shutdown
 	queue ordered        // one member's events in order

@@ -40,6 +40,10 @@ func render(r bot.Reply) ([]slack.Block, string) {
 	}
 	for _, b := range r.Blocks {
 		text := escape(b.Text)
+		if b.Member != "" && strings.HasPrefix(b.Text, b.Name) {
+			// A member of this workspace is shown as a mention.
+			text = "<@" + b.Member + ">" + escape(strings.TrimPrefix(b.Text, b.Name))
+		}
 		switch b.Kind {
 		case bot.Heading:
 			flush()

@@ -65,3 +65,33 @@ func TestFromSlack(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderMentionsMembers(t *testing.T) {
+	blocks, _ := render(bot.Reply{Blocks: []bot.Block{
+		{Kind: bot.Item, Text: "Anna <dV> — Port", Member: "U123", Name: "Anna <dV>"},
+		{Kind: bot.Item, Text: "Bob — TU Delft"},
+	}})
+	raw, _ := json.Marshal(blocks)
+	js := string(raw)
+	if !strings.Contains(js, `\u003c@U123\u003e — Port`) || strings.Contains(js, "Anna") {
+		t.Errorf("member not shown as a mention: %s", js)
+	}
+	if !strings.Contains(js, "• Bob — TU Delft") {
+		t.Errorf("plain item changed: %s", js)
+	}
+}
+
+func TestRecentForgetsOldIDs(t *testing.T) {
+	var r recent
+	if !r.first("a") || r.first("a") || !r.first("b") {
+		t.Fatal("first sighting not reported once")
+	}
+	r.ids["a"] = r.ids["a"].Add(-2 * recentTTL)
+	r.swept = r.swept.Add(-recentTTL)
+	if !r.first("c") || len(r.ids) != 2 {
+		t.Fatalf("old id kept: %v", r.ids)
+	}
+	if !r.first("a") {
+		t.Fatal("an id older than the TTL should count as new")
+	}
+}

@@ -17,7 +17,7 @@ func (a *Adapter) firstSeen(ctx context.Context, h bot.Handler, id string) bool 
 	if id == "" {
 		return true
 	}
-	if _, dup := a.events.LoadOrStore(id, struct{}{}); dup {
+	if !a.seen.first("event:" + id) {
 		return false
 	}
 	d, ok := h.(bot.EventDeduper)
@@ -132,6 +132,16 @@ func (a *Adapter) eventWork(h bot.Handler, ev slackevents.EventsAPIEvent) func(c
 		a.handleEvent(ctx, h, ev)
 		return nil
 	}
+}
+
+// slashKey orders a slash command behind the member's other events, except
+// one that opens a modal: its trigger id expires in 3 s, so it must not
+// wait in a queue.
+func slashKey(cmd slack.SlashCommand) string {
+	if w := strings.ToLower(strings.TrimSpace(cmd.Text)); w == "commit" || w == "toezeggen" {
+		return "modal:" + cmd.TriggerID
+	}
+	return cmd.UserID
 }
 
 // eventKey is the member an Events API callback comes from, for ordering.

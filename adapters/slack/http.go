@@ -54,7 +54,7 @@ func (a *Adapter) Handler(ctx context.Context, h bot.Handler) http.Handler {
 			http.Error(w, "malformed slash command", http.StatusBadRequest)
 			return
 		}
-		writeJSON(w, a.await(ctx, cmd.UserID, a.slashWork(h, cmd)))
+		writeJSON(w, a.await(ctx, slashKey(cmd), a.slashWork(h, cmd)))
 	}))
 	mux.HandleFunc("POST /slack/interactive", a.verified(func(w http.ResponseWriter, r *http.Request, body []byte) {
 		if err := r.ParseForm(); err != nil {

@@ -95,3 +95,39 @@ func (a *Adapter) dispatch(ctx context.Context, key string, work func(ctx contex
 		result = work(context.WithoutCancel(ctx), isLate)
 	})
 }
+
+// recentTTL is how long this process remembers an envelope or event id.
+// Slack redelivers within minutes; older duplicates are caught by the
+// event ids kept in PostgreSQL.
+const recentTTL = time.Hour
+
+// recent remembers ids for recentTTL, forgetting older ones as it goes so
+// a long-running process does not grow.
+type recent struct {
+	mu    sync.Mutex
+	ids   map[string]time.Time
+	swept time.Time
+}
+
+// first records id and reports whether it was new.
+func (r *recent) first(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := time.Now()
+	if r.ids == nil {
+		r.ids = map[string]time.Time{}
+	}
+	if now.Sub(r.swept) > recentTTL/4 {
+		for k, at := range r.ids {
+			if now.Sub(at) > recentTTL {
+				delete(r.ids, k)
+			}
+		}
+		r.swept = now
+	}
+	if _, ok := r.ids[id]; ok {
+		return false
+	}
+	r.ids[id] = now
+	return true
+}

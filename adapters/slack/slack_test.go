@@ -313,9 +313,9 @@ func TestMentionWhoAnswersInThread(t *testing.T) {
 	}
 	want := []string{
 		"section:*Good at “cold chain”:*",
-		"section:• Anna",
+		"section:• <@UANNA>", // members of the workspace are mentioned
 		"context:declared: cold chain, refrigerated transport",
-		"section:• Bob",
+		"section:• <@UBOB>",
 		"context:declared: supply chain",
 	}
 	if len(texts) < len(want) {

@@ -69,7 +69,7 @@ func (a *Adapter) socketEvent(ctx context.Context, h bot.Handler, sm *socketmode
 			return
 		}
 		req := *ev.Request
-		a.dispatch(ctx, cmd.UserID, a.slashWork(h, cmd), func(p any) { a.ack(ctx, sm, &req, p) })
+		a.dispatch(ctx, slashKey(cmd), a.slashWork(h, cmd), func(p any) { a.ack(ctx, sm, &req, p) })
 	case socketmode.EventTypeInteractive:
 		cb, ok := ev.Data.(slack.InteractionCallback)
 		if !ok || ev.Request == nil {
@@ -104,8 +104,7 @@ func (a *Adapter) firstEnvelope(id string) bool {
 	if id == "" {
 		return true
 	}
-	_, dup := a.events.LoadOrStore("envelope:"+id, struct{}{})
-	return !dup
+	return a.seen.first("envelope:" + id)
 }
 
 // ack sends an acknowledgement, giving up when ctx (the socket's life)
