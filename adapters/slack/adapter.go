@@ -91,6 +91,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	opts := []slack.Option{
 		slack.OptionAppLevelToken(cfg.AppToken),
 		// 429s wait for Retry-After; 5xx and connection errors back off.
+		// (slack-go's "all built-in" handlers leave 5xx out.)
 		slack.OptionRetryConfig(retryConfig()),
 	}
 	if cfg.APIURL != "" {
@@ -114,7 +115,7 @@ func retryConfig() slack.RetryConfig {
 	cfg.MaxRetries = 4
 	cfg.BackoffInitial = 200 * time.Millisecond
 	cfg.BackoffMax = 5 * time.Second
-	cfg.Handlers = slack.AllBuiltinRetryHandlers(cfg)
+	cfg.Handlers = append(slack.AllBuiltinRetryHandlers(cfg), slack.NewServerErrorRetryHandler(cfg))
 	return cfg
 }
 

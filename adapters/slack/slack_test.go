@@ -549,3 +549,29 @@ func TestCoordinatorsFromAdmins(t *testing.T) {
 		t.Errorf("goal 1 answered %q", p.Text)
 	}
 }
+
+// A server error is retried with backoff.
+func TestServerErrorIsRetried(t *testing.T) {
+	h := start(t)
+	h.fake.FailNext("chat.postMessage", 503, 0)
+	h.mention("Ev503", "UCAROL", "C1", "help")
+	calls := h.fake.WaitCalls("chat.postMessage", 2, wait)
+	if len(calls) != 2 || calls[0].Status != 503 || calls[1].Status != 200 {
+		t.Fatalf("calls %s, want a 503 then a 200", postTexts(calls))
+	}
+}
+
+// A malformed envelope is skipped (and acknowledged, so Slack does not
+// send it again); the next one is answered as usual.
+func TestMalformedEnvelopeIsSkipped(t *testing.T) {
+	h := start(t)
+	for _, bad := range []any{"garbage", map[string]any{"type": "event_callback", "event": "oops"}, []int{1, 2}} {
+		id := h.fake.Push("events_api", bad)
+		h.fake.WaitAck(id, wait)
+	}
+	ts := h.mention("EvAfterBad", "UCAROL", "C1", "help")
+	h.waitPost("the answer after malformed envelopes", func(c slackfake.Call) bool { return c.Get("thread_ts") == ts })
+	if n := len(h.fake.Calls("chat.postMessage")); n != 1 {
+		t.Fatalf("%d posts, want only the answer to the good envelope", n)
+	}
+}

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -92,7 +93,19 @@ func (a *Adapter) socketEvent(ctx context.Context, h bot.Handler, sm *socketmode
 	case socketmode.EventTypeInvalidAuth:
 		a.log.Error("socket mode: the app-level token was refused")
 	case socketmode.EventTypeErrorBadMessage:
-		a.log.Warn("malformed socket mode message skipped", "data", fmt.Sprint(ev.Data))
+		// Acknowledge it if it has an envelope id, so Slack does not send
+		// the same broken envelope again; log it without its content.
+		var env struct {
+			EnvelopeID string `json:"envelope_id"`
+		}
+		if bad, ok := ev.Data.(*socketmode.ErrorBadMessage); ok {
+			if json.Unmarshal(bad.Message, &env) == nil && env.EnvelopeID != "" {
+				a.ackSoon(ctx, sm, &socketmode.Request{EnvelopeID: env.EnvelopeID}, nil)
+			}
+			a.log.Warn("malformed socket mode message skipped", "envelope", env.EnvelopeID, "err", bad.Cause)
+		} else {
+			a.log.Warn("malformed socket mode message skipped")
+		}
 	default:
 		a.log.Debug("socket mode event ignored", "type", string(ev.Type))
 	}
