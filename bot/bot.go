@@ -114,7 +114,7 @@ func (c *call) load() error {
 	if v, ok := c.b.networks.Load(key); ok {
 		c.net = v.(store.Network)
 	} else {
-		net, err := c.b.store.NetworkForRoom(c.ctx, c.msg.Platform, c.msg.RoomID, c.b.defaults)
+		net, err := c.b.network(c.ctx, c.msg)
 		if err != nil {
 			return err
 		}
@@ -146,6 +146,20 @@ func (c *call) load() error {
 	c.loc = c.location()
 	c.now = c.now.In(c.loc)
 	return nil
+}
+
+// network finds the network of the message's room. A room seen for the
+// first time with a Network key joins that key's network.
+func (b *Bot) network(ctx context.Context, msg Message) (store.Network, error) {
+	if msg.Network == "" {
+		return b.store.NetworkForRoom(ctx, msg.Platform, msg.RoomID, b.defaults)
+	}
+	net, err := b.store.NetworkForRoom(ctx, msg.Platform, msg.Network, b.defaults)
+	if err != nil {
+		return store.Network{}, err
+	}
+	// A room already in a network stays there.
+	return b.store.JoinNetwork(ctx, net, msg.Platform, msg.RoomID)
 }
 
 func (c *call) location() *time.Location {

@@ -18,7 +18,7 @@ type EventDeduper interface {
 // GoalLister lists the goals of the network a room belongs to, for forms
 // that offer them (Slack's commit modal).
 type GoalLister interface {
-	GoalChoices(ctx context.Context, platform, roomID string) ([]Choice, error)
+	GoalChoices(ctx context.Context, msg Message) ([]Choice, error)
 }
 
 // Choice is one option of a form field.
@@ -37,9 +37,10 @@ func (b *Bot) FirstSeen(ctx context.Context, platform, eventID string) (bool, er
 	return b.store.FirstSeen(ctx, platform, eventID)
 }
 
-// GoalChoices implements GoalLister.
-func (b *Bot) GoalChoices(ctx context.Context, platform, roomID string) ([]Choice, error) {
-	net, err := b.store.NetworkForRoom(ctx, platform, roomID, b.defaults)
+// GoalChoices implements GoalLister: the goals of the network msg's room
+// is in (or joins).
+func (b *Bot) GoalChoices(ctx context.Context, msg Message) ([]Choice, error) {
+	net, err := b.network(ctx, msg)
 	if err != nil {
 		return nil, err
 	}

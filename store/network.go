@@ -106,6 +106,17 @@ func (q *Queries) AddRoom(ctx context.Context, networkID int64, platform, roomID
 	return interpret(err)
 }
 
+// JoinNetwork puts a room into net unless the room is in a network
+// already, and returns the network the room is in.
+func (q *Queries) JoinNetwork(ctx context.Context, net Network, platform, roomID string) (Network, error) {
+	_, err := q.db.Exec(ctx, `INSERT INTO rooms (platform, room_id, network_id) VALUES ($1, $2, $3)
+		ON CONFLICT (platform, room_id) DO NOTHING`, platform, roomID, net.ID)
+	if err != nil {
+		return Network{}, fmt.Errorf("join network: %w", interpret(err))
+	}
+	return q.networkByRoom(ctx, platform, roomID)
+}
+
 // Network reads one network.
 func (q *Queries) Network(ctx context.Context, id int64) (Network, error) {
 	var n Network

@@ -39,7 +39,7 @@ func (a *Adapter) openCommitModal(ctx context.Context, h bot.Handler, triggerID,
 		optional(slack.NewInputBlock(blockDue, slack.NewTextBlockObject(slack.PlainTextType, t("By when?", "Wanneer?"), false, false), nil, due)),
 	}
 	if gl, ok := h.(bot.GoalLister); ok {
-		goals, err := gl.GoalChoices(ctx, Platform, channel)
+		goals, err := gl.GoalChoices(ctx, a.message(ctx, userID, channel, "", "", false))
 		if err != nil {
 			a.log.Error("goal choices", "err", err)
 		}

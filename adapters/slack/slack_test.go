@@ -281,14 +281,14 @@ func TestMentionWhoAnswersInThread(t *testing.T) {
 	if p := h.slashAnswer("UANNA", "C1", "skills add cold chain, refrigerated transport"); !strings.Contains(p.Text, "cold chain") {
 		t.Fatalf("skills add answered %+v", p)
 	}
-	// Bob declares his in a direct message, in a DM linked to the
-	// channel's network.
+	// Bob declares his in a direct message: every channel and DM of the
+	// workspace is one network, so the channel's answer counts them.
 	dm := h.fake.DMChannel("UBOB")
-	if err := h.store.AddRoom(context.Background(), h.network("C1").ID, slack.Platform, dm); err != nil {
-		t.Fatal(err)
-	}
 	h.fake.Push("events_api", slackfake.DirectMessage("EvBob", "UBOB", dm, "skills add supply chain, logistics"))
 	h.waitPost("in Bob's DM", func(c slackfake.Call) bool { return c.Get("channel") == dm })
+	if h.network(dm).ID != h.network("C1").ID {
+		t.Fatalf("the DM is in network %d, the channel in %d", h.network(dm).ID, h.network("C1").ID)
+	}
 
 	ts := h.mention("EvWho", "UCAROL", "C1", "who is good at cold chain?")
 	post := h.waitPost("in the mention's thread", func(c slackfake.Call) bool { return c.Get("thread_ts") == ts })
