@@ -8,13 +8,13 @@ import "context"
 
 // Message is one line a member addressed to Knoop, as an adapter saw it.
 type Message struct {
-	Platform  string // "console", "slack", "matrix"
-	RoomID    string // the room (or direct-message room) it was said in
+	Platform string // "console", "slack", "matrix"
+	RoomID   string // the room (or direct-message room) it was said in
 	// Network groups rooms: a room seen for the first time joins the
 	// network of this key (e.g. "team:T123", so every channel and direct
 	// message of one Slack workspace is one network). Empty: the room
 	// starts a network of its own.
-	Network string
+	Network   string
 	ThreadID  string // the thread it was said in, if any
 	MessageID string // the platform's id for it, if any
 	UserID    string // the platform's user id

@@ -97,15 +97,6 @@ func (q *Queries) networkByRoom(ctx context.Context, platform, roomID string) (N
 	return n, nil
 }
 
-// AddRoom links another room to an existing network.
-func (q *Queries) AddRoom(ctx context.Context, networkID int64, platform, roomID string) error {
-	_, err := q.db.Exec(ctx, `
-		INSERT INTO rooms (platform, room_id, network_id) VALUES ($1, $2, $3)
-		ON CONFLICT (platform, room_id) DO UPDATE SET network_id = excluded.network_id`,
-		platform, roomID, networkID)
-	return interpret(err)
-}
-
 // JoinNetwork puts a room into net unless the room is in a network
 // already, and returns the network the room is in.
 func (q *Queries) JoinNetwork(ctx context.Context, net Network, platform, roomID string) (Network, error) {

@@ -29,7 +29,7 @@ func (a *Adapter) message(ctx context.Context, userID, channel, threadTS, text s
 		// Every channel and DM of the workspace Knoop is installed in is
 		// one network, so a skill declared in a DM counts in channels.
 		Network: "team:" + a.self.teamID,
-		Text: text, Direct: direct, Coordinator: a.admins[userID],
+		Text:    text, Direct: direct, Coordinator: a.admins[userID],
 		Timezone: u.tz, Language: u.lang, OrgHint: u.org,
 	}
 }
