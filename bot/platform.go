@@ -54,3 +54,43 @@ func (b *Bot) GoalChoices(ctx context.Context, msg Message) ([]Choice, error) {
 	}
 	return out, nil
 }
+
+// StateKeeper remembers small values for an adapter across restarts and
+// replicas (Matrix's sync position, a logged-in token).
+type StateKeeper interface {
+	State(ctx context.Context, platform, key string) (string, bool, error)
+	SetState(ctx context.Context, platform, key, value string) error
+}
+
+// Locker hands out cluster-wide locks: only one replica may run the
+// Matrix sync at a time. TryLock returns a nil release when another
+// replica holds the lock; alive reports whether the lock is still held.
+type Locker interface {
+	TryLock(ctx context.Context, name string) (release func(), alive func() bool, err error)
+}
+
+var (
+	_ StateKeeper = (*Bot)(nil)
+	_ Locker      = (*Bot)(nil)
+)
+
+// State implements StateKeeper.
+func (b *Bot) State(ctx context.Context, platform, key string) (string, bool, error) {
+	return b.store.State(ctx, platform, key)
+}
+
+// SetState implements StateKeeper.
+func (b *Bot) SetState(ctx context.Context, platform, key, value string) error {
+	return b.store.SetState(ctx, platform, key, value)
+}
+
+// TryLock implements Locker with a PostgreSQL advisory lock.
+func (b *Bot) TryLock(ctx context.Context, name string) (func(), func() bool, error) {
+	l, err := b.store.TryLock(ctx, name)
+	if err != nil || l == nil {
+		return nil, nil, err
+	}
+	release := func() { l.Release(context.WithoutCancel(ctx)) }
+	alive := func() bool { return l.Alive(ctx) }
+	return release, alive, nil
+}

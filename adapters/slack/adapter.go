@@ -49,7 +49,7 @@ type Adapter struct {
 	seen  recent   // envelope and event ids this process took
 
 	work  sync.WaitGroup // events being handled, for a clean shutdown
-	queue ordered        // one member's events in order
+	queue bot.Queue      // one member's events in order
 }
 
 type identity struct {

@@ -6,44 +6,6 @@ import (
 	"time"
 )
 
-// ordered runs jobs one at a time per key (a member), in the order they
-// were given, and jobs of different keys side by side. A member who types
-// "commit …" and then clicks Done gets them handled in that order.
-type ordered struct {
-	mu     sync.Mutex
-	queues map[string][]func()
-}
-
-func (o *ordered) do(key string, job func()) {
-	o.mu.Lock()
-	if o.queues == nil {
-		o.queues = map[string][]func(){}
-	}
-	q, running := o.queues[key]
-	o.queues[key] = append(q, job)
-	o.mu.Unlock()
-	if running {
-		return
-	}
-	go o.drain(key)
-}
-
-func (o *ordered) drain(key string) {
-	for {
-		o.mu.Lock()
-		q := o.queues[key]
-		if len(q) == 0 {
-			delete(o.queues, key)
-			o.mu.Unlock()
-			return
-		}
-		job := q[0]
-		o.queues[key] = q[1:]
-		o.mu.Unlock()
-		job()
-	}
-}
-
 // dispatch queues work for key and calls ack exactly once: with work's
 // result when it finishes within cfg.Wait of arriving, else with nil when
 // the wait is over (Slack wants an answer in 3 s), in which case work
@@ -79,7 +41,7 @@ func (a *Adapter) dispatch(ctx context.Context, key string, work func(ctx contex
 		}
 	})
 	a.work.Add(1)
-	a.queue.do(key, func() {
+	a.queue.Do(key, func() {
 		defer a.work.Done()
 		var result any
 		defer func() {

@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// State reads an adapter's remembered value; ok is false when unset.
+func (q *Queries) State(ctx context.Context, platform, key string) (value string, ok bool, err error) {
+	err = q.db.QueryRow(ctx, `SELECT value FROM adapter_state WHERE platform = $1 AND key = $2`, platform, key).Scan(&value)
+	if errors.Is(interpret(err), ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("state: %w", interpret(err))
+	}
+	return value, true, nil
+}
+
+// SetState remembers an adapter's value.
+func (q *Queries) SetState(ctx context.Context, platform, key, value string) error {
+	_, err := q.db.Exec(ctx, `INSERT INTO adapter_state (platform, key, value) VALUES ($1, $2, $3)
+		ON CONFLICT (platform, key) DO UPDATE SET value = excluded.value, updated_at = now()`, platform, key, value)
+	if err != nil {
+		return fmt.Errorf("set state: %w", interpret(err))
+	}
+	return nil
+}
+
+// Lock is a held PostgreSQL advisory lock. It lives as long as its
+// connection: if the process dies, PostgreSQL releases it and another
+// replica's TryLock succeeds.
+type Lock struct {
+	conn *pgxpool.Conn
+	key  int64
+}
+
+// TryLock takes the advisory lock named name if no one holds it. It
+// returns nil, nil when another session holds it.
+func (s *Store) TryLock(ctx context.Context, name string) (*Lock, error) {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte("knoop:" + name))
+	key := int64(h.Sum64())
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", name, err)
+	}
+	var got bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&got); err != nil {
+		conn.Release()
+		return nil, fmt.Errorf("lock %s: %w", name, err)
+	}
+	if !got {
+		conn.Release()
+		return nil, nil
+	}
+	return &Lock{conn: conn, key: key}, nil
+}
+
+// Alive reports whether the lock's session still answers (and so still
+// holds the lock).
+func (l *Lock) Alive(ctx context.Context) bool {
+	return l.conn.Ping(ctx) == nil
+}
+
+// Release gives the lock up.
+func (l *Lock) Release(ctx context.Context) {
+	_, _ = l.conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, l.key)
+	l.conn.Release()
+}
