@@ -97,7 +97,9 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 		return c.unknown(text)
 	}
 	c.cmd, _, _ = lookup(p.Command)
-	if c.cmd.Coordinator && !msg.Coordinator && c.args != "" && !isNumber(c.args) {
+	// Showing a goal ("goal 2") is for everyone; every other use of a
+	// coordinator command with arguments changes something.
+	if c.cmd.Coordinator && !msg.Coordinator && c.args != "" && !(c.cmd == cmdGoal && isNumber(c.args)) {
 		return c.say(tr(c.lang, "coordinators_only", c.cmd.Word(c.lang)))
 	}
 	r := c.cmd.run(c)

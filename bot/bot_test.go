@@ -413,3 +413,44 @@ func TestWhoAnswerCarriesMemberIDsForMentions(t *testing.T) {
 		t.Fatalf("profile heading does not carry the member: %+v", p.Blocks[0])
 	}
 }
+
+func TestReviewFindings(t *testing.T) {
+	h := bottest.New(t)
+	h.Coordinators["coco"] = true
+	say(t, h, "coco: charter We connect port logistics.", "coco: goal add Shared data")
+	// A number is not a licence to change the charter.
+	contains(t, say(t, h, "anna: charter 0"), "Only coordinators")
+	contains(t, say(t, h, "anna: charter"), "We connect port logistics.")
+	// "goal 2030" inside the text is text; "for goal 1" is the goal.
+	got := say(t, h, "anna: commit draft the goal 2030 roadmap by friday for goal 1")
+	contains(t, got, "#1 draft the goal 2030 roadmap", "goal 1")
+	contains(t, say(t, h, "anna: ik lever het doel 2030 plan voor vrijdag"), "#2 lever het doel 2030 plan")
+	// An unknown recipient does not lose the commitment.
+	got = say(t, h, "anna: commit send the report to @nobody by friday")
+	contains(t, got, "#3 send the report", "don't know @nobody")
+}
+
+func TestConcurrentNewOrganisation(t *testing.T) {
+	h := bottest.New(t)
+	n := network(t, h)
+	var wg sync.WaitGroup
+	ids := make([]int64, 8)
+	for i := range ids {
+		m, err := h.Store.EnsureMember(context.Background(), n.ID, "console", fmt.Sprint("m", i), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = m.ID
+	}
+	errs := make([]error, len(ids))
+	for i, id := range ids {
+		wg.Go(func() { _, errs[i] = h.Store.SetOrganisation(context.Background(), id, "Nieuwe Coöperatie") })
+	}
+	wg.Wait()
+	for i, id := range ids {
+		m, err := h.Store.Member(context.Background(), id)
+		if errs[i] != nil || err != nil || m.OrgName != "Nieuwe Coöperatie" {
+			t.Errorf("member %d: %v %v org %q", i, errs[i], err, m.OrgName)
+		}
+	}
+}

@@ -78,7 +78,7 @@ var cmdCommitments = &Command{
 }
 
 var (
-	goalRefRE      = regexp.MustCompile(`(?i)\s*(?:\b(?:for|towards|toward|to|voor|bij|richting)\s+)?\b(?:goal|doel)\s*#?(\d{1,6})\b`)
+	goalRefRE      = regexp.MustCompile(`(?i)\s*(\b(?:for|towards|toward|to|voor|bij|richting)\s+)?\b(?:goal|doel)\s*#?(\d{1,6})\b`)
 	recipientRefRE = regexp.MustCompile(`(?i)\s*\b(?:for|to|voor|aan)\s+(@\S+|<@[^>]+>)`)
 	noRE           = regexp.MustCompile(`^#?(\d{1,9})[.:,]?$`)
 )
@@ -89,17 +89,21 @@ func runCommit(c *call) Reply {
 		return c.say(tr(c.lang, "commit_what", c.cmd.Usage[li(c.lang)]))
 	}
 	nc := store.NewCommitment{NetworkID: c.net.ID, OwnerID: c.me.ID, At: c.now}
-	if m := goalRefRE.FindStringSubmatchIndex(text); m != nil {
-		n, _ := strconv.ParseInt(text[m[2]:m[3]], 10, 64)
+	if m := goalRef(text); m != nil {
+		n, _ := strconv.ParseInt(text[m[4]:m[5]], 10, 64)
 		nc.GoalNo = n
 		text = strings.TrimSpace(text[:m[0]] + text[m[1]:])
 	}
+	var unknownRecipient string
 	if m := recipientRefRE.FindStringSubmatchIndex(text); m != nil {
-		who, r := c.resolve(text[m[2]:m[3]])
-		if r != nil {
-			return *r
+		ref := text[m[2]:m[3]]
+		if who, r := c.resolve(ref); r == nil {
+			nc.RecipientID = who.ID
+		} else {
+			// Keep what the member committed to; only the recipient is
+			// left out, and the reply says so.
+			unknownRecipient = ref
 		}
-		nc.RecipientID = who.ID
 		text = strings.TrimSpace(text[:m[0]] + text[m[1]:])
 	}
 	rest, due, ok := dates.Split(text, c.now, c.loc)
@@ -131,6 +135,9 @@ func runCommit(c *call) Reply {
 	r.add(Item, c.fmtCommitment(cm, false))
 	if cm.Due.IsZero() {
 		r.add(Context, tr(c.lang, "commit_no_due", cmdDue.Word(c.lang), cm.No))
+	}
+	if unknownRecipient != "" {
+		r.add(Context, tr(c.lang, "commit_no_recipient", truncate(unknownRecipient, 40)))
 	}
 	r.Actions = c.commitmentActions(cm.No)
 	return r
@@ -276,7 +283,7 @@ func runCommitments(c *call) Reply {
 		if m == nil {
 			return c.say(tr(c.lang, "usage", c.cmd.Usage[li(c.lang)]))
 		}
-		f.GoalNo, _ = strconv.ParseInt(m[1], 10, 64)
+		f.GoalNo, _ = strconv.ParseInt(m[2], 10, 64)
 		title = tr(c.lang, "commitments_goal", f.GoalNo)
 	default:
 		m, r := c.resolve(c.args)
@@ -325,4 +332,19 @@ func (c *call) badDate(text string) Reply {
 		return c.say(tr(c.lang, "date_past", c.fmtDate(civil(past))))
 	}
 	return c.say(tr(c.lang, "bad_date", truncate(text, 60)))
+}
+
+// goalRef finds the goal a commitment is for: the last "for goal N" (any
+// preposition of goalRefRE), or a bare "goal N" only at the very end, so
+// "draft the goal 2030 roadmap" keeps its words. It returns the match
+// indexes of goalRefRE or nil.
+func goalRef(text string) []int {
+	all := goalRefRE.FindAllStringSubmatchIndex(text, -1)
+	for i := len(all) - 1; i >= 0; i-- {
+		m := all[i]
+		if m[2] >= 0 || strings.TrimSpace(text[m[1]:]) == "" {
+			return m
+		}
+	}
+	return nil
 }

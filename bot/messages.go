@@ -74,6 +74,7 @@ var catalog = map[string][2]string{
 	// commitments
 	"commit_what":          {"What do you commit to? Usage: `%s`", "Wat zeg je toe? Gebruik: `%s`"},
 	"commit_recorded":      {"Recorded as commitment #%d:", "Vastgelegd als toezegging #%d:"},
+	"commit_no_recipient":  {"I don't know %s yet, so this commitment has no recipient.", "Ik ken %s nog niet, dus deze toezegging heeft geen ontvanger."},
 	"commit_no_due":        {"No due date. Set one with `%s %d <date>`.", "Geen datum. Stel er een in met `%s %d <datum>`."},
 	"goal_unknown":         {"There is no goal %d. See `%s`.", "Er is geen doel %d. Zie `%s`."},
 	"update_what":          {"What is the progress? Usage: `%s`", "Wat is de stand van zaken? Gebruik: `%s`"},

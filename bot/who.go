@@ -159,7 +159,7 @@ func runAsks(c *call) Reply {
 		if by == "" {
 			by = tr(c.lang, "former_member")
 		}
-		r.add(Item, fmt.Sprintf("#%d %s — %s, %s", a.No, a.Text, by, c.fmtDate(a.CreatedAt)))
+		r.add(Item, fmt.Sprintf("#%d %s — %s, %s", a.No, a.Text, by, c.fmtDate(a.CreatedAt.In(c.loc))))
 	}
 	return r
 }

@@ -203,31 +203,34 @@ func (q *Queries) FindMembers(ctx context.Context, networkID int64, ref string) 
 }
 
 // SetOrganisation puts a member in an organisation, creating it by name
-// (matched case-insensitively) if the network does not know it yet.
-func (q *Queries) SetOrganisation(ctx context.Context, memberID int64, name string) (string, error) {
+// (matched case-insensitively) if the network does not know it yet. Two
+// members naming a new organisation at once end up in the same one.
+func (s *Store) SetOrganisation(ctx context.Context, memberID int64, name string) (string, error) {
 	var stored string
-	err := q.db.QueryRow(ctx, `
-		WITH net AS (SELECT network_id FROM members WHERE id = $1),
-		ins AS (
-			INSERT INTO organisations (network_id, name) SELECT network_id, $2 FROM net
-			ON CONFLICT (network_id, lower(name)) DO NOTHING RETURNING id, name
-		), org AS (
-			SELECT id, name FROM ins
-			UNION ALL
-			SELECT o.id, o.name FROM organisations o, net
-			WHERE o.network_id = net.network_id AND lower(o.name) = lower($2)
-		)
-		, upd AS (
-			UPDATE members SET org_id = (SELECT id FROM org LIMIT 1), updated_at = now()
-			WHERE id = $1 RETURNING org_id
-		), terms AS (
-			-- member_terms carries the organisation so who-queries can rank
-			-- organisations without a join.
-			UPDATE member_terms SET org_id = (SELECT org_id FROM upd) WHERE member_id = $1
-		)
-		SELECT (SELECT name FROM org LIMIT 1) FROM upd`, memberID, name).Scan(&stored)
+	err := s.Tx(ctx, func(q *Queries) error {
+		var networkID int64
+		if err := q.db.QueryRow(ctx, `SELECT network_id FROM members WHERE id = $1 FOR UPDATE`, memberID).Scan(&networkID); err != nil {
+			return interpret(err)
+		}
+		var orgID int64
+		// DO UPDATE (to the same name) makes the row visible to RETURNING
+		// whether this statement inserted it or a concurrent one did.
+		err := q.db.QueryRow(ctx, `INSERT INTO organisations (network_id, name) VALUES ($1, $2)
+			ON CONFLICT (network_id, lower(name)) DO UPDATE SET name = organisations.name
+			RETURNING id, name`, networkID, name).Scan(&orgID, &stored)
+		if err != nil {
+			return interpret(err)
+		}
+		if _, err := q.db.Exec(ctx, `UPDATE members SET org_id = $2, updated_at = now() WHERE id = $1`, memberID, orgID); err != nil {
+			return interpret(err)
+		}
+		// member_terms carries the organisation so who-queries can rank
+		// organisations without a join.
+		_, err = q.db.Exec(ctx, `UPDATE member_terms SET org_id = $2 WHERE member_id = $1`, memberID, orgID)
+		return interpret(err)
+	})
 	if err != nil {
-		return "", fmt.Errorf("set organisation: %w", interpret(err))
+		return "", fmt.Errorf("set organisation: %w", err)
 	}
 	return stored, nil
 }

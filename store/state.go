@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -33,10 +34,12 @@ func (q *Queries) SetState(ctx context.Context, platform, key, value string) err
 
 // Lock is a held PostgreSQL advisory lock. It lives as long as its
 // connection: if the process dies, PostgreSQL releases it and another
-// replica's TryLock succeeds.
+// replica's TryLock succeeds. Its methods are safe for concurrent use.
 type Lock struct {
-	conn *pgxpool.Conn
-	key  int64
+	mu       sync.Mutex
+	conn     *pgxpool.Conn
+	key      int64
+	released bool
 }
 
 // TryLock takes the advisory lock named name if no one holds it. It
@@ -64,11 +67,26 @@ func (s *Store) TryLock(ctx context.Context, name string) (*Lock, error) {
 // Alive reports whether the lock's session still answers (and so still
 // holds the lock).
 func (l *Lock) Alive(ctx context.Context) bool {
-	return l.conn.Ping(ctx) == nil
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.released && l.conn.Ping(ctx) == nil
 }
 
-// Release gives the lock up.
+// Release gives the lock up. If the unlock cannot be confirmed, the
+// connection is closed rather than returned to the pool, so no pooled
+// session keeps holding the lock.
 func (l *Lock) Release(ctx context.Context) {
-	_, _ = l.conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, l.key)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.released {
+		return
+	}
+	l.released = true
+	var ok bool
+	if err := l.conn.QueryRow(ctx, `SELECT pg_advisory_unlock($1)`, l.key).Scan(&ok); err != nil || !ok {
+		conn := l.conn.Hijack()
+		_ = conn.Close(ctx)
+		return
+	}
 	l.conn.Release()
 }

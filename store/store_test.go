@@ -238,3 +238,40 @@ func TestForgetKeepsCommitments(t *testing.T) {
 		t.Fatalf("a forgotten member who returns is a new member: %v %v", again.ID, err)
 	}
 }
+
+func TestAdvisoryLockIsExclusiveAndReleased(t *testing.T) {
+	b := setup(t)
+	l1, err := b.s.TryLock(b.ctx, "matrix-sync:@knoop:localhost")
+	if err != nil || l1 == nil {
+		t.Fatalf("first lock: %v %v", l1, err)
+	}
+	l2, err := b.s.TryLock(b.ctx, "matrix-sync:@knoop:localhost")
+	if err != nil || l2 != nil {
+		t.Fatalf("second lock while held: %v %v", l2, err)
+	}
+	if !l1.Alive(b.ctx) {
+		t.Fatal("held lock not alive")
+	}
+	l1.Release(b.ctx)
+	l1.Release(b.ctx) // twice is harmless
+	if l1.Alive(b.ctx) {
+		t.Fatal("released lock still alive")
+	}
+	l3, err := b.s.TryLock(b.ctx, "matrix-sync:@knoop:localhost")
+	if err != nil || l3 == nil {
+		t.Fatalf("lock after release: %v %v", l3, err)
+	}
+	l3.Release(b.ctx)
+	if v, ok, err := b.s.State(b.ctx, "matrix", "next_batch"); err != nil || ok || v != "" {
+		t.Fatalf("unset state: %q %v %v", v, ok, err)
+	}
+	if err := b.s.SetState(b.ctx, "matrix", "next_batch", "s72_1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.s.SetState(b.ctx, "matrix", "next_batch", "s73_2"); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := b.s.State(b.ctx, "matrix", "next_batch"); err != nil || !ok || v != "s73_2" {
+		t.Fatalf("state: %q %v %v", v, ok, err)
+	}
+}

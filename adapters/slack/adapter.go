@@ -167,29 +167,46 @@ func (a *Adapter) SendDirect(ctx context.Context, userID string, r bot.Reply) er
 	return err
 }
 
-// post sends a reply to a channel, in a thread when threadTS is set.
+// post sends a reply to a channel, in a thread when threadTS is set. A
+// reply longer than Slack's 50 blocks goes out as several messages.
 func (a *Adapter) post(ctx context.Context, channel, threadTS string, r bot.Reply) (string, error) {
 	blocks, text := render(r)
-	opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false)}
-	if threadTS != "" {
-		opts = append(opts, slack.MsgOptionTS(threadTS))
+	var first string
+	for i, part := range chunks(blocks) {
+		opts := []slack.MsgOption{slack.MsgOptionBlocks(part...), slack.MsgOptionText(partText(text, i), false)}
+		if threadTS != "" {
+			opts = append(opts, slack.MsgOptionTS(threadTS))
+		}
+		_, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
+		if err != nil {
+			return "", fmt.Errorf("slack: chat.postMessage: %w", err)
+		}
+		if i == 0 {
+			first = ts
+		}
 	}
-	_, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
-	if err != nil {
-		return "", fmt.Errorf("slack: chat.postMessage: %w", err)
+	return first, nil
+}
+
+// partText is the notification text of the i-th message of a split reply.
+func partText(text string, i int) string {
+	if i == 0 {
+		return text
 	}
-	return ts, nil
+	return "…"
 }
 
 // postPrivate shows a reply to one member only.
 func (a *Adapter) postPrivate(ctx context.Context, channel, userID, threadTS string, r bot.Reply) error {
 	blocks, text := render(r)
-	opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false)}
-	if threadTS != "" {
-		opts = append(opts, slack.MsgOptionTS(threadTS))
-	}
-	if _, err := a.api.PostEphemeralContext(ctx, channel, userID, opts...); err != nil {
-		return fmt.Errorf("slack: chat.postEphemeral: %w", err)
+	for i, part := range chunks(blocks) {
+		opts := []slack.MsgOption{slack.MsgOptionBlocks(part...), slack.MsgOptionText(partText(text, i), false)}
+		if threadTS != "" {
+			opts = append(opts, slack.MsgOptionTS(threadTS))
+		}
+		if _, err := a.api.PostEphemeralContext(ctx, channel, userID, opts...); err != nil {
+			return fmt.Errorf("slack: chat.postEphemeral: %w", err)
+		}
 	}
 	return nil
 }

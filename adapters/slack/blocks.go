@@ -57,7 +57,11 @@ func render(r bot.Reply) ([]slack.Block, string) {
 			blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, clip(text), false, false)))
 		case bot.Code:
 			flush()
-			blocks = append(blocks, section("```"+clip(b.Text)+"```"))
+			// Long code (an export) is split over sections at line ends
+			// rather than clipped.
+			for _, part := range splitLines(b.Text, maxSectionText-6) {
+				blocks = append(blocks, section("```"+part+"```"))
+			}
 		default:
 			flush()
 			blocks = append(blocks, section(text))
@@ -125,4 +129,35 @@ func fromSlack(text, botUserID string) string {
 	// Slack escapes &, < and > in message text.
 	out := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String())
 	return strings.TrimSpace(out)
+}
+
+// splitLines cuts s into pieces of at most n bytes, at line ends where it
+// can and never inside a UTF-8 sequence.
+func splitLines(s string, n int) []string {
+	var out []string
+	for len(s) > n {
+		cut := strings.LastIndexByte(s[:n], '\n')
+		if cut <= 0 {
+			cut = n
+			for cut > 0 && !utf8Start(s[cut]) {
+				cut--
+			}
+		}
+		out = append(out, s[:cut])
+		s = strings.TrimPrefix(s[cut:], "\n")
+	}
+	return append(out, s)
+}
+
+// maxBlocks is Slack's limit of blocks in one message.
+const maxBlocks = 50
+
+// chunks splits blocks into messages of at most maxBlocks.
+func chunks(blocks []slack.Block) [][]slack.Block {
+	var out [][]slack.Block
+	for len(blocks) > maxBlocks {
+		out = append(out, blocks[:maxBlocks])
+		blocks = blocks[maxBlocks:]
+	}
+	return append(out, blocks)
 }

@@ -95,3 +95,31 @@ func TestRecentForgetsOldIDs(t *testing.T) {
 		t.Fatal("an id older than the TTL should count as new")
 	}
 }
+
+func TestLongRepliesAreSplitNotLost(t *testing.T) {
+	var r bot.Reply
+	for i := range 40 {
+		r.Blocks = append(r.Blocks, bot.Block{Kind: bot.Item, Text: "commitment " + strings.Repeat("x", i)},
+			bot.Block{Kind: bot.Context, Text: "note"})
+	}
+	blocks, _ := render(r)
+	parts := chunks(blocks)
+	if len(blocks) != 80 || len(parts) != 2 || len(parts[0]) != 50 || len(parts[1]) != 30 {
+		t.Fatalf("%d blocks in %d parts", len(blocks), len(parts))
+	}
+	doc := strings.Repeat(`{"no": 12, "text": "grant application é"}`+"\n", 300) // about 13 KB
+	blocks, _ = render(bot.Reply{Blocks: []bot.Block{{Kind: bot.Code, Text: doc}}})
+	var joined strings.Builder
+	for _, b := range blocks {
+		raw, _ := json.Marshal(b)
+		var s struct{ Text struct{ Text string } }
+		_ = json.Unmarshal(raw, &s)
+		if len(s.Text.Text) > maxSectionText {
+			t.Fatalf("a section of %d bytes", len(s.Text.Text))
+		}
+		joined.WriteString(strings.TrimSuffix(strings.TrimPrefix(s.Text.Text, "```"), "```") + "\n")
+	}
+	if strings.TrimSpace(joined.String()) != strings.TrimSpace(doc) {
+		t.Fatalf("the export was not kept whole across %d sections", len(blocks))
+	}
+}

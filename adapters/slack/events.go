@@ -67,6 +67,14 @@ func (a *Adapter) answer(ctx context.Context, h bot.Handler, msg bot.Message) {
 	if r.IsZero() {
 		return
 	}
+	if r.Private && !msg.Direct {
+		// A personal view (an export, my commitments) asked in a channel
+		// is shown to the asker only.
+		if err := a.postPrivate(ctx, msg.RoomID, msg.UserID, msg.ThreadID, r); err != nil {
+			a.log.Error("private reply failed", "err", err, "channel", msg.RoomID)
+		}
+		return
+	}
 	if _, err := a.post(ctx, msg.RoomID, msg.ThreadID, r); err != nil {
 		a.log.Error("reply failed", "err", err, "channel", msg.RoomID)
 	}
@@ -83,7 +91,9 @@ func (a *Adapter) slashWork(h bot.Handler, cmd slack.SlashCommand) func(ctx cont
 			return nil
 		}
 		r := h.Handle(ctx, a.message(ctx, cmd.UserID, cmd.ChannelID, "", fromSlack(text, a.self.userID), false))
-		if late() {
+		blocks, fallback := render(r)
+		// An answer too long for one acknowledgement goes out as messages.
+		if len(blocks) > maxBlocks || late() {
 			var err error
 			if r.Private {
 				err = a.postPrivate(ctx, cmd.ChannelID, cmd.UserID, "", r)
@@ -95,7 +105,6 @@ func (a *Adapter) slashWork(h bot.Handler, cmd slack.SlashCommand) func(ctx cont
 			}
 			return nil
 		}
-		blocks, fallback := render(r)
 		kind := slack.ResponseTypeInChannel
 		if r.Private {
 			kind = slack.ResponseTypeEphemeral

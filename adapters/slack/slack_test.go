@@ -497,7 +497,7 @@ func (h *harness) member(channel, userID string) store.Member {
 func TestRateLimitedPostIsRetried(t *testing.T) {
 	h := start(t)
 	h.fake.FailNext("chat.postMessage", 429, 1)
-	ts := h.mention("EvRate", "UCAROL", "C1", "help")
+	ts := h.mention("EvRate", "UCAROL", "C1", "goals")
 	calls := h.fake.WaitCalls("chat.postMessage", 2, wait)
 	if len(calls) != 2 || calls[0].Status != 429 || calls[1].Status != 200 {
 		t.Fatalf("calls %s, want a 429 then a 200", postTexts(calls))
@@ -554,7 +554,7 @@ func TestCoordinatorsFromAdmins(t *testing.T) {
 func TestServerErrorIsRetried(t *testing.T) {
 	h := start(t)
 	h.fake.FailNext("chat.postMessage", 503, 0)
-	h.mention("Ev503", "UCAROL", "C1", "help")
+	h.mention("Ev503", "UCAROL", "C1", "goals")
 	calls := h.fake.WaitCalls("chat.postMessage", 2, wait)
 	if len(calls) != 2 || calls[0].Status != 503 || calls[1].Status != 200 {
 		t.Fatalf("calls %s, want a 503 then a 200", postTexts(calls))
@@ -569,9 +569,23 @@ func TestMalformedEnvelopeIsSkipped(t *testing.T) {
 		id := h.fake.Push("events_api", bad)
 		h.fake.WaitAck(id, wait)
 	}
-	ts := h.mention("EvAfterBad", "UCAROL", "C1", "help")
+	ts := h.mention("EvAfterBad", "UCAROL", "C1", "goals")
 	h.waitPost("the answer after malformed envelopes", func(c slackfake.Call) bool { return c.Get("thread_ts") == ts })
 	if n := len(h.fake.Calls("chat.postMessage")); n != 1 {
 		t.Fatalf("%d posts, want only the answer to the good envelope", n)
+	}
+}
+
+// A personal view asked with a mention in a channel is shown to the asker
+// only: an export never lands in the channel.
+func TestPrivateAnswerToMentionIsEphemeral(t *testing.T) {
+	h := start(t)
+	h.mention("EvExport", "UCAROL", "C1", "export me")
+	calls := h.fake.WaitCalls("chat.postEphemeral", 1, wait)
+	if calls[0].Get("user") != "UCAROL" || calls[0].Get("channel") != "C1" {
+		t.Errorf("ephemeral to %s in %s", calls[0].Get("user"), calls[0].Get("channel"))
+	}
+	if n := len(h.fake.Calls("chat.postMessage")); n != 0 {
+		t.Fatalf("the export was posted to the channel (%d posts)", n)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"knoop/adapters/console"
+	matrixadapter "knoop/adapters/matrix"
 	slackadapter "knoop/adapters/slack"
 	"knoop/bot"
 	"knoop/store"
@@ -85,7 +86,7 @@ func runRun(e env, args []string) error {
 		return err
 	}
 	if len(adapters) == 0 {
-		return errors.New("no chat platform is configured: set [slack] bot_token (KNOOP_SLACK_BOT_TOKEN) and app_token, or try `knoop console`")
+		return errors.New("no chat platform is configured: set [slack] bot_token and app_token, or [matrix] homeserver, user_id and access_token or password (see config.example.toml), or try `knoop console`")
 	}
 	if cfg.Database.URL == "" {
 		return errors.New("database.url (or KNOOP_DATABASE_URL) is required for `knoop run`")
@@ -113,13 +114,23 @@ func runRun(e env, args []string) error {
 }
 
 // configuredAdapters builds the adapters the configuration enables: Slack
-// when it has a bot token. (Matrix adds itself here.)
+// when it has a bot token, Matrix when it has a homeserver.
 func configuredAdapters(cfg Config, log *slog.Logger) ([]bot.Adapter, error) {
 	var out []bot.Adapter
 	if cfg.Slack.BotToken != "" {
 		a, err := slackadapter.New(slackadapter.Config{
 			BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken, SigningSecret: cfg.Slack.SigningSecret,
 			APIURL: cfg.Slack.APIURL, Mode: cfg.Slack.Mode, Admins: cfg.Slack.Admins, Listen: cfg.HTTP.Listen,
+		}, log)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	if cfg.Matrix.Homeserver != "" {
+		a, err := matrixadapter.New(matrixadapter.Config{
+			Homeserver: cfg.Matrix.Homeserver, UserID: cfg.Matrix.UserID, AccessToken: cfg.Matrix.AccessToken,
+			Password: cfg.Matrix.Password, Allow: cfg.Matrix.Allow,
 		}, log)
 		if err != nil {
 			return nil, err

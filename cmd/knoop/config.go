@@ -41,6 +41,13 @@ type Config struct {
 		Mode          string   `toml:"mode"`
 		Admins        []string `toml:"admins"`
 	} `toml:"slack"`
+	Matrix struct {
+		Homeserver  string   `toml:"homeserver"`
+		UserID      string   `toml:"user_id"`
+		AccessToken string   `toml:"access_token"`
+		Password    string   `toml:"password"`
+		Allow       []string `toml:"allow"`
+	} `toml:"matrix"`
 }
 
 func defaultConfig() Config {
@@ -54,6 +61,7 @@ func defaultConfig() Config {
 	c.HTTP.Listen = "127.0.0.1:8080"
 	c.Slack.Mode = "socket"
 	c.Slack.Admins = []string{}
+	c.Matrix.Allow = []string{}
 	return c
 }
 
@@ -118,6 +126,10 @@ func (c *Config) applyEnv(env func(string) string) error {
 		"KNOOP_SLACK_SIGNING_SECRET": &c.Slack.SigningSecret,
 		"KNOOP_SLACK_API_URL":        &c.Slack.APIURL,
 		"KNOOP_SLACK_MODE":           &c.Slack.Mode,
+		"KNOOP_MATRIX_HOMESERVER":    &c.Matrix.Homeserver,
+		"KNOOP_MATRIX_USER_ID":       &c.Matrix.UserID,
+		"KNOOP_MATRIX_ACCESS_TOKEN":  &c.Matrix.AccessToken,
+		"KNOOP_MATRIX_PASSWORD":      &c.Matrix.Password,
 	} {
 		if v := env(key); v != "" {
 			*dst = v
