@@ -1,0 +1,242 @@
+// Package matrix puts Knoop into Matrix rooms through mautrix: commands
+// (!knoop …), mentions, direct messages, replies to Knoop and reactions on
+// its commitment messages, with the sync position kept in PostgreSQL so a
+// restart answers what was said while Knoop was down, once.
+package matrix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"knoop/bot"
+)
+
+// Platform is the name Matrix members and rooms are stored under.
+const Platform = "matrix"
+
+// Config is the [matrix] section of config.toml.
+type Config struct {
+	Homeserver  string   // https://matrix.example.org
+	UserID      string   // @knoop:example.org
+	AccessToken string   // or Password, used once; the token is kept
+	Password    string   //
+	Allow       []string // servers ("example.org") or users whose invites are accepted; empty: the bot's own server
+	Prefix      string   // command prefix; default "!knoop"
+}
+
+// Adapter is Knoop on one Matrix account.
+type Adapter struct {
+	cfg   Config
+	cli   *mautrix.Client
+	log   *slog.Logger
+	me    id.UserID
+	allow map[string]bool
+
+	queue bot.Queue
+	work  sync.WaitGroup
+	kv    bot.StateKeeper // from the handler, when it keeps state
+	start time.Time       // events older than the first sync are history, not questions
+
+	mu     sync.Mutex
+	direct map[id.RoomID]bool // rooms with only Knoop and one member
+	levels map[id.RoomID]cachedLevels
+}
+
+type cachedLevels struct {
+	pl *event.PowerLevelsEventContent
+	at time.Time
+}
+
+var (
+	_ bot.Adapter  = (*Adapter)(nil)
+	_ bot.Threader = (*Adapter)(nil)
+)
+
+// New checks cfg and prepares a client; Run logs in and syncs.
+func New(cfg Config, log *slog.Logger) (*Adapter, error) {
+	if cfg.Homeserver == "" || cfg.UserID == "" {
+		return nil, errors.New("matrix: homeserver and user_id are required (KNOOP_MATRIX_HOMESERVER, KNOOP_MATRIX_USER_ID)")
+	}
+	if cfg.AccessToken == "" && cfg.Password == "" {
+		return nil, errors.New("matrix: access_token or password is required (KNOOP_MATRIX_ACCESS_TOKEN / KNOOP_MATRIX_PASSWORD)")
+	}
+	me := id.UserID(cfg.UserID)
+	if _, _, err := me.Parse(); err != nil {
+		return nil, fmt.Errorf("matrix: user_id %q: %w", cfg.UserID, err)
+	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = "!knoop"
+	}
+	cli, err := mautrix.NewClient(cfg.Homeserver, me, cfg.AccessToken)
+	if err != nil {
+		return nil, fmt.Errorf("matrix: %w", err)
+	}
+	// 429 (with Retry-After) and 5xx are retried with doubling backoff.
+	cli.DefaultHTTPRetries = 4
+	a := &Adapter{cfg: cfg, cli: cli, log: log.With("platform", Platform), me: me, allow: map[string]bool{},
+		direct: map[id.RoomID]bool{}, levels: map[id.RoomID]cachedLevels{}}
+	for _, s := range cfg.Allow {
+		a.allow[s] = true
+	}
+	if len(a.allow) == 0 {
+		a.allow[me.Homeserver()] = true
+	}
+	return a, nil
+}
+
+// Name implements bot.Adapter.
+func (a *Adapter) Name() string { return Platform }
+
+// Run logs in (keeping a password login's token), takes the sync lock so
+// one replica syncs at a time, and syncs until ctx ends. Events being
+// handled when ctx ends are finished first.
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	if err := a.login(ctx, h); err != nil {
+		return err
+	}
+	release, alive, err := a.lock(ctx, h)
+	if err != nil || release == nil {
+		return err
+	}
+	defer release()
+	defer a.work.Wait()
+	if kv, ok := h.(bot.StateKeeper); ok {
+		a.kv = kv
+		a.cli.Store = &syncStore{kv: kv}
+	}
+	a.start = time.Now()
+	syncer := a.cli.Syncer.(*mautrix.DefaultSyncer)
+	syncer.OnEventType(event.EventMessage, func(ctx context.Context, evt *event.Event) { a.onMessage(ctx, h, evt) })
+	syncer.OnEventType(event.EventReaction, func(ctx context.Context, evt *event.Event) { a.onReaction(ctx, h, evt) })
+	syncer.OnEventType(event.StateMember, func(ctx context.Context, evt *event.Event) { a.onMember(ctx, evt) })
+	syncCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	if alive != nil {
+		// If the lock's database session dies, another replica may take
+		// over: stop syncing at once.
+		go func() {
+			t := time.NewTicker(5 * time.Second)
+			defer t.Stop()
+			for {
+				select {
+				case <-syncCtx.Done():
+					return
+				case <-t.C:
+					if !alive() {
+						a.log.Error("matrix sync lock lost; stopping")
+						stop()
+						return
+					}
+				}
+			}
+		}()
+	}
+	a.log.Info("matrix syncing", "user", a.me)
+	err = a.cli.SyncWithContext(syncCtx)
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return fmt.Errorf("matrix: sync: %w", err)
+}
+
+// lock waits until this process holds the sync lock of the account.
+func (a *Adapter) lock(ctx context.Context, h bot.Handler) (func(), func() bool, error) {
+	l, ok := h.(bot.Locker)
+	if !ok {
+		return func() {}, nil, nil
+	}
+	for waited := false; ; waited = true {
+		release, alive, err := l.TryLock(ctx, "matrix-sync:"+string(a.me))
+		if err != nil {
+			return nil, nil, fmt.Errorf("matrix: sync lock: %w", err)
+		}
+		if release != nil {
+			if waited {
+				a.log.Info("matrix sync lock taken over")
+			}
+			return release, alive, nil
+		}
+		if !waited {
+			a.log.Info("another replica syncs this account; waiting to take over")
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, nil
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+// login uses the configured token, or a token kept from an earlier
+// password login, or logs in with the password once and keeps the token.
+func (a *Adapter) login(ctx context.Context, h bot.Handler) error {
+	kv, _ := h.(bot.StateKeeper)
+	key := "token:" + string(a.me)
+	if a.cfg.AccessToken == "" && kv != nil {
+		if tok, ok, err := kv.State(ctx, Platform, key); err == nil && ok {
+			a.cli.AccessToken = tok
+		}
+	}
+	if a.cli.AccessToken != "" {
+		resp, err := a.cli.Whoami(ctx)
+		if err == nil {
+			a.cli.DeviceID = resp.DeviceID
+			return nil
+		}
+		if a.cfg.Password == "" {
+			return fmt.Errorf("matrix: access token refused: %w", err)
+		}
+	}
+	resp, err := a.cli.Login(ctx, &mautrix.ReqLogin{
+		Type:                     mautrix.AuthTypePassword,
+		Identifier:               mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: string(a.me)},
+		Password:                 a.cfg.Password,
+		InitialDeviceDisplayName: "Knoop",
+		StoreCredentials:         true,
+	})
+	if err != nil {
+		return fmt.Errorf("matrix: login: %w", err)
+	}
+	if kv != nil {
+		if err := kv.SetState(ctx, Platform, key, resp.AccessToken); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Send implements bot.Adapter.
+func (a *Adapter) Send(ctx context.Context, to bot.Target, r bot.Reply) error {
+	_, err := a.send(ctx, id.RoomID(to.RoomID), nil, to.ThreadID, r, "")
+	return err
+}
+
+// SendInThread implements bot.Threader.
+func (a *Adapter) SendInThread(ctx context.Context, to bot.Target, r bot.Reply) error {
+	return a.Send(ctx, to, r)
+}
+
+func (a *Adapter) server(user id.UserID) string { return user.Homeserver() }
+
+func (a *Adapter) allowed(user id.UserID) bool {
+	return a.allow[string(user)] || a.allow[a.server(user)]
+}
+
+func isCommand(body, prefix string) (string, bool) {
+	t := strings.TrimSpace(body)
+	if len(t) >= len(prefix) && strings.EqualFold(t[:len(prefix)], prefix) {
+		return strings.TrimSpace(t[len(prefix):]), true
+	}
+	return "", false
+}
+
+func (a *Adapter) stateKeeper() (bot.StateKeeper, bool) { return a.kv, a.kv != nil }

@@ -1,0 +1,285 @@
+package matrix
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"knoop/bot"
+)
+
+// levelsTTL is how long a room's power levels are trusted.
+const levelsTTL = time.Minute
+
+// onMessage answers m.text messages addressed to Knoop: "!knoop …", a
+// mention, a reply to Knoop, or anything in a direct-message room. Sync
+// handlers run one at a time, so the work is queued per sender.
+func (a *Adapter) onMessage(ctx context.Context, h bot.Handler, evt *event.Event) {
+	if evt.Sender == a.me || a.history(evt) {
+		return
+	}
+	msg := evt.Content.AsMessage()
+	if msg == nil || msg.MsgType != event.MsgText || msg.Body == "" {
+		return // notices (other bots), images, edits without text
+	}
+	if msg.RelatesTo != nil && msg.RelatesTo.Type == event.RelReplace {
+		return // an edit is not a new question
+	}
+	a.work.Add(1)
+	a.queue.Do(string(evt.Sender), func() {
+		defer a.work.Done()
+		ctx := context.WithoutCancel(ctx)
+		text, ok := a.addressed(ctx, evt, msg)
+		if !ok || !a.firstSeen(ctx, h, evt) {
+			return
+		}
+		thread := ""
+		if msg.RelatesTo != nil && msg.RelatesTo.Type == event.RelThread {
+			thread = string(msg.RelatesTo.EventID)
+		}
+		m := a.message(ctx, evt.RoomID, evt.Sender, thread, text)
+		m.MessageID = string(evt.ID)
+		r := h.Handle(ctx, m)
+		if r.IsZero() {
+			return
+		}
+		if _, err := a.send(ctx, evt.RoomID, evt, thread, r, "re-"+string(evt.ID)); err != nil {
+			a.log.Error("reply failed", "room", evt.RoomID, "err", err)
+		}
+	})
+}
+
+// history reports whether evt is older than this process's first sync
+// with no saved sync position: a first start must not answer old history.
+func (a *Adapter) history(evt *event.Event) bool {
+	if a.cli.Store != nil {
+		if tok, _ := a.cli.Store.LoadNextBatch(context.Background(), a.me); tok != "" {
+			return false // a restart: what came since the saved position is new
+		}
+	}
+	return time.UnixMilli(evt.Timestamp).Before(a.start.Add(-5 * time.Second))
+}
+
+func (a *Adapter) firstSeen(ctx context.Context, h bot.Handler, evt *event.Event) bool {
+	d, ok := h.(bot.EventDeduper)
+	if !ok {
+		return true
+	}
+	first, err := d.FirstSeen(ctx, Platform, string(evt.ID))
+	if err != nil {
+		a.log.Error("dedupe failed", "event", evt.ID, "err", err)
+		return true
+	}
+	return first
+}
+
+// addressed decides whether a message is for Knoop and returns its text
+// without the prefix, the mention or a reply fallback.
+func (a *Adapter) addressed(ctx context.Context, evt *event.Event, msg *event.MessageEventContent) (string, bool) {
+	msg.RemoveReplyFallback()
+	body := strings.TrimSpace(msg.Body)
+	if text, ok := isCommand(body, a.cfg.Prefix); ok {
+		return text, true
+	}
+	if msg.Mentions != nil && msg.Mentions.Has(a.me) {
+		return a.stripMention(body), true
+	}
+	local := a.me.Localpart()
+	lower := strings.ToLower(body)
+	for _, name := range []string{strings.ToLower(string(a.me)), strings.ToLower(local)} {
+		if strings.HasPrefix(lower, name) || strings.HasPrefix(lower, "@"+name) {
+			return a.stripMention(body), true
+		}
+	}
+	if a.isDirect(ctx, evt.RoomID) {
+		return body, true
+	}
+	if reply := msg.GetReplyTo(); reply != "" {
+		if orig, err := a.cli.GetEvent(ctx, evt.RoomID, reply); err == nil && orig.Sender == a.me {
+			return body, true
+		}
+	}
+	return "", false
+}
+
+// stripMention removes Knoop's name (as pill text, user id or localpart)
+// and the punctuation after it from the start of body.
+func (a *Adapter) stripMention(body string) string {
+	for _, name := range []string{string(a.me), "@" + a.me.Localpart(), a.me.Localpart(), "Knoop"} {
+		if len(body) >= len(name) && strings.EqualFold(body[:len(name)], name) {
+			return strings.TrimLeft(body[len(name):], " :,")
+		}
+	}
+	if i := strings.Index(body, ": "); i > 0 && i < 40 {
+		return body[i+2:]
+	}
+	return body
+}
+
+// isDirect reports whether only Knoop and one other member are in room.
+func (a *Adapter) isDirect(ctx context.Context, room id.RoomID) bool {
+	a.mu.Lock()
+	d, ok := a.direct[room]
+	a.mu.Unlock()
+	if ok {
+		return d
+	}
+	members, err := a.cli.JoinedMembers(ctx, room)
+	if err != nil {
+		return false
+	}
+	d = len(members.Joined) == 2
+	a.mu.Lock()
+	a.direct[room] = d
+	a.mu.Unlock()
+	return d
+}
+
+// message builds the core's message with what the room knows about the
+// sender: display name, the server as organisation hint, coordinator when
+// their power level is 50 or more.
+func (a *Adapter) message(ctx context.Context, room id.RoomID, sender id.UserID, thread, text string) bot.Message {
+	name := sender.Localpart()
+	var member event.MemberEventContent
+	if err := a.cli.StateEvent(ctx, room, event.StateMember, string(sender), &member); err == nil && member.Displayname != "" {
+		name = member.Displayname
+	}
+	return bot.Message{
+		Platform: Platform, RoomID: string(room), ThreadID: thread, UserID: string(sender), UserName: name,
+		Text: text, Direct: a.isDirect(ctx, room), Coordinator: a.powerLevel(ctx, room, sender) >= 50,
+		OrgHint: sender.Homeserver(),
+		// Every room this account is in belongs to one network.
+		Network: "account:" + string(a.me),
+	}
+}
+
+func (a *Adapter) powerLevel(ctx context.Context, room id.RoomID, user id.UserID) int {
+	a.mu.Lock()
+	c, ok := a.levels[room]
+	a.mu.Unlock()
+	if !ok || time.Since(c.at) > levelsTTL {
+		var pl event.PowerLevelsEventContent
+		if err := a.cli.StateEvent(ctx, room, event.StatePowerLevels, "", &pl); err != nil {
+			return 0
+		}
+		c = cachedLevels{pl: &pl, at: time.Now()}
+		a.mu.Lock()
+		a.levels[room] = c
+		a.mu.Unlock()
+	}
+	return c.pl.GetUserLevel(user)
+}
+
+// onReaction turns ✅ and ⏰ on a commitment message into "done N" and
+// "snooze N" from the member who reacted.
+func (a *Adapter) onReaction(ctx context.Context, h bot.Handler, evt *event.Event) {
+	if evt.Sender == a.me || a.history(evt) {
+		return
+	}
+	rc := evt.Content.AsReaction()
+	if rc == nil {
+		return
+	}
+	var verb string
+	switch strings.TrimRight(rc.RelatesTo.Key, "\ufe0f") {
+	case "✅", "✔", "☑":
+		verb = "done"
+	case "⏰":
+		verb = "snooze"
+	default:
+		return
+	}
+	kv, ok := h.(bot.StateKeeper)
+	if !ok {
+		return
+	}
+	a.work.Add(1)
+	a.queue.Do(string(evt.Sender), func() {
+		defer a.work.Done()
+		ctx := context.WithoutCancel(ctx)
+		no, found, err := kv.State(ctx, Platform, "commitment:"+string(rc.RelatesTo.EventID))
+		if err != nil || !found || !a.firstSeen(ctx, h, evt) {
+			return
+		}
+		r := h.Handle(ctx, a.message(ctx, evt.RoomID, evt.Sender, "", verb+" "+no))
+		if _, err := a.send(ctx, evt.RoomID, nil, "", r, "re-"+string(evt.ID)); err != nil {
+			a.log.Error("reaction reply failed", "err", err)
+		}
+	})
+}
+
+// onMember joins rooms Knoop is invited to by allowed users or servers,
+// also invites that arrived while it was down (they come in the first
+// sync), and forgets cached facts about rooms whose members change.
+func (a *Adapter) onMember(ctx context.Context, evt *event.Event) {
+	a.mu.Lock()
+	delete(a.direct, evt.RoomID)
+	a.mu.Unlock()
+	mem := evt.Content.AsMember()
+	if mem == nil || evt.GetStateKey() != string(a.me) || mem.Membership != event.MembershipInvite {
+		return
+	}
+	if !a.allowed(evt.Sender) {
+		a.log.Info("invite declined: sender not allowed", "room", evt.RoomID, "sender", evt.Sender)
+		return
+	}
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		if _, err := a.cli.JoinRoomByID(context.WithoutCancel(ctx), evt.RoomID); err != nil {
+			a.log.Error("join failed", "room", evt.RoomID, "err", err)
+			return
+		}
+		a.log.Info("joined room", "room", evt.RoomID, "invited_by", evt.Sender)
+	}()
+}
+
+// send posts a reply as m.notice (HTML and plain), as a reply to inReplyTo
+// and in thread when given. The transaction id makes a retried send
+// idempotent. A commitment message gets ✅ and ⏰ to click, and is
+// remembered so reactions on it find the commitment.
+func (a *Adapter) send(ctx context.Context, room id.RoomID, inReplyTo *event.Event, thread string, r bot.Reply, txn string) (id.EventID, error) {
+	content := &event.MessageEventContent{
+		MsgType:       event.MsgNotice,
+		Body:          renderText(r),
+		Format:        event.FormatHTML,
+		FormattedBody: renderHTML(r, a.cfg.Prefix),
+		Mentions:      &event.Mentions{}, // pills in answers never ping
+	}
+	if thread != "" {
+		content.RelatesTo = (&event.RelatesTo{}).SetThread(id.EventID(thread), inReplyToID(inReplyTo))
+	} else if inReplyTo != nil {
+		content.RelatesTo = (&event.RelatesTo{}).SetReplyTo(inReplyTo.ID)
+	}
+	req := mautrix.ReqSendEvent{TransactionID: txn}
+	resp, err := a.cli.SendMessageEvent(ctx, room, event.EventMessage, content, req)
+	if err != nil {
+		return "", fmt.Errorf("matrix: send: %w", err)
+	}
+	if r.Commitment != 0 {
+		if h, ok := a.stateKeeper(); ok {
+			if err := h.SetState(ctx, Platform, "commitment:"+string(resp.EventID), strconv.FormatInt(r.Commitment, 10)); err != nil {
+				a.log.Error("remember commitment message", "err", err)
+			}
+		}
+		for _, key := range []string{"✅", "⏰"} {
+			if _, err := a.cli.SendReaction(ctx, room, resp.EventID, key); err != nil {
+				a.log.Warn("reaction failed", "err", err)
+			}
+		}
+	}
+	return resp.EventID, nil
+}
+
+func inReplyToID(evt *event.Event) id.EventID {
+	if evt == nil {
+		return ""
+	}
+	return evt.ID
+}
