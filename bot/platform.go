@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strconv"
+	"time"
 )
 
 // Capabilities the core offers adapters beyond Handle. Adapters reach
@@ -93,4 +94,24 @@ func (b *Bot) TryLock(ctx context.Context, name string) (func(), func() bool, er
 	release := func() { l.Release(context.WithoutCancel(ctx)) }
 	alive := func() bool { return l.Alive(ctx) }
 	return release, alive, nil
+}
+
+// Maintain does the core's housekeeping until ctx ends: processed event
+// ids older than a week are pruned every hour. knoop run calls it once per
+// process; running it on several replicas is harmless.
+func (b *Bot) Maintain(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := b.store.PruneEvents(ctx, b.now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
+			b.log.Warn("prune processed events", "err", err)
+		} else if n > 0 {
+			b.log.Info("processed events pruned", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

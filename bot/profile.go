@@ -308,7 +308,11 @@ func runProfile(c *call) Reply {
 			done = append(done, cm)
 		}
 	}
-	r.add(Text, tr(c.lang, "profile_commitments", len(open), len(done)))
+	nOpen, nDone, err := c.b.store.CommitmentCounts(c.ctx, m.ID)
+	if err != nil {
+		return c.fail(err)
+	}
+	r.add(Text, tr(c.lang, "profile_commitments", nOpen, nDone))
 	for _, cm := range open {
 		r.add(Item, c.fmtCommitment(cm, false))
 	}

@@ -400,3 +400,13 @@ func (q *Queries) OpenAsks(ctx context.Context, networkID int64) ([]Ask, error) 
 	}
 	return out, interpret(rows.Err())
 }
+
+// CommitmentCounts counts a member's open and delivered commitments.
+func (q *Queries) CommitmentCounts(ctx context.Context, ownerID int64) (open, done int, err error) {
+	err = q.db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'open'), count(*) FILTER (WHERE status = 'done')
+		FROM commitments WHERE owner_id = $1`, ownerID).Scan(&open, &done)
+	if err != nil {
+		return 0, 0, fmt.Errorf("commitment counts: %w", interpret(err))
+	}
+	return open, done, nil
+}

@@ -267,3 +267,13 @@ func (q *Queries) FirstSeen(ctx context.Context, platform, eventID string) (bool
 	}
 	return tag.RowsAffected() == 1, nil
 }
+
+// PruneEvents forgets processed event ids older than before: platforms
+// redeliver within minutes, so a week is plenty.
+func (q *Queries) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
+	tag, err := q.db.Exec(ctx, `DELETE FROM processed_events WHERE created_at < $1`, before)
+	if err != nil {
+		return 0, fmt.Errorf("prune events: %w", interpret(err))
+	}
+	return tag.RowsAffected(), nil
+}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
@@ -273,5 +274,34 @@ func TestAdvisoryLockIsExclusiveAndReleased(t *testing.T) {
 	}
 	if v, ok, err := b.s.State(b.ctx, "matrix", "next_batch"); err != nil || !ok || v != "s73_2" {
 		t.Fatalf("state: %q %v %v", v, ok, err)
+	}
+}
+
+func TestPruneEventsAndCounts(t *testing.T) {
+	b := setup(t)
+	first, err := b.s.FirstSeen(b.ctx, "slack", "Ev1")
+	if err != nil || !first {
+		t.Fatalf("first sighting: %v %v", first, err)
+	}
+	if again, _ := b.s.FirstSeen(b.ctx, "slack", "Ev1"); again {
+		t.Fatal("a redelivery counted as new")
+	}
+	if n, err := b.s.PruneEvents(b.ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Fatalf("pruned %d fresh ids: %v", n, err)
+	}
+	if n, err := b.s.PruneEvents(b.ctx, time.Now().Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("pruned %d old ids: %v", n, err)
+	}
+	anna := b.member(t, "anna", "Anna", "")
+	for i := range 25 {
+		if _, err := b.s.AddCommitment(b.ctx, store.NewCommitment{NetworkID: b.net.ID, OwnerID: anna.ID, Text: fmt.Sprint("task ", i), At: day}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.s.ChangeCommitment(b.ctx, store.Change{NetworkID: b.net.ID, No: 3, MemberID: anna.ID, Kind: "done", At: day}); err != nil {
+		t.Fatal(err)
+	}
+	if open, done, err := b.s.CommitmentCounts(b.ctx, anna.ID); err != nil || open != 24 || done != 1 {
+		t.Fatalf("counts %d open %d done: %v", open, done, err)
 	}
 }

@@ -97,6 +97,7 @@ func runRun(e env, args []string) error {
 	}
 	defer db.close()
 	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language))
+	go b.Maintain(e.ctx)
 	errc := make(chan error, len(adapters))
 	for _, a := range adapters {
 		go func() {
