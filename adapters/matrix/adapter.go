@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -80,8 +81,11 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("matrix: %w", err)
 	}
-	// 429 (with Retry-After) and 5xx are retried with doubling backoff.
+	// 429 (waiting retry_after_ms) and 5xx are retried with doubling
+	// backoff; sends carry transaction ids, so a retried send is not
+	// posted twice.
 	cli.DefaultHTTPRetries = 4
+	cli.Client = &http.Client{Transport: retryAfterTransport{next: http.DefaultTransport}}
 	a := &Adapter{cfg: cfg, cli: cli, log: log.With("platform", Platform), me: me, allow: map[string]bool{},
 		direct: map[id.RoomID]bool{}, levels: map[id.RoomID]cachedLevels{}}
 	for _, s := range cfg.Allow {
