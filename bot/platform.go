@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"time"
 )
@@ -115,3 +116,14 @@ func (b *Bot) Maintain(ctx context.Context) {
 		}
 	}
 }
+
+// SQLProvider gives adapters a database/sql handle on Knoop's database for
+// libraries that keep their own tables (Matrix end-to-end encryption).
+type SQLProvider interface {
+	SQLDB() *sql.DB
+}
+
+var _ SQLProvider = (*Bot)(nil)
+
+// SQLDB implements SQLProvider.
+func (b *Bot) SQLDB() *sql.DB { return b.store.SQLDB() }

@@ -2,12 +2,14 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // State reads an adapter's remembered value; ok is false when unset.
@@ -90,3 +92,8 @@ func (l *Lock) Release(ctx context.Context) {
 	}
 	l.conn.Release()
 }
+
+// SQLDB returns a database/sql handle on the pool, for libraries that want
+// one (mautrix's crypto and state stores). Closing it does not close the
+// pool.
+func (s *Store) SQLDB() *sql.DB { return stdlib.OpenDBFromPool(s.pool) }

@@ -117,6 +117,11 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		a.kv = kv
 		a.cli.Store = &syncStore{kv: kv}
 	}
+	closeCrypto, err := a.setupCrypto(ctx, h)
+	if err != nil {
+		return err
+	}
+	defer closeCrypto()
 	a.start = time.Now()
 	syncer := a.cli.Syncer.(*mautrix.DefaultSyncer)
 	syncer.OnEventType(event.EventMessage, func(ctx context.Context, evt *event.Event) { a.onMessage(ctx, h, evt) })

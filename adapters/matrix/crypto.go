@@ -1,0 +1,63 @@
+package matrix
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+
+	"go.mau.fi/util/dbutil"
+	"maunium.net/go/mautrix/crypto/cryptohelper"
+
+	"knoop/bot"
+)
+
+// setupCrypto lets Knoop read and answer in end-to-end encrypted rooms.
+// Its keys and the room state live in Knoop's PostgreSQL (mautrix's own
+// tables), the pickle key that protects them in the adapter state. Built
+// with -tags goolm, the olm implementation is pure Go.
+func (a *Adapter) setupCrypto(ctx context.Context, h bot.Handler) (func(), error) {
+	p, ok := h.(bot.SQLProvider)
+	if !ok || a.kv == nil {
+		return func() {}, nil
+	}
+	key, err := a.pickleKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	db, err := dbutil.NewWithDB(p.SQLDB(), "pgx")
+	if err != nil {
+		return nil, fmt.Errorf("matrix: crypto database: %w", err)
+	}
+	helper, err := cryptohelper.NewCryptoHelper(a.cli, key, db)
+	if err != nil {
+		return nil, fmt.Errorf("matrix: crypto: %w", err)
+	}
+	// One account per database: the account id keeps two bot accounts on
+	// one database apart.
+	helper.DBAccountID = string(a.me)
+	if err := helper.Init(ctx); err != nil {
+		return nil, fmt.Errorf("matrix: crypto init: %w", err)
+	}
+	a.cli.Crypto = helper
+	return func() { _ = helper.Close() }, nil
+}
+
+// pickleKey returns the key that encrypts the olm account at rest,
+// creating it on first use.
+func (a *Adapter) pickleKey(ctx context.Context) ([]byte, error) {
+	name := "pickle_key:" + string(a.me)
+	if v, ok, err := a.kv.State(ctx, Platform, name); err != nil {
+		return nil, err
+	} else if ok {
+		return base64.StdEncoding.DecodeString(v)
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	if err := a.kv.SetState(ctx, Platform, name, base64.StdEncoding.EncodeToString(b)); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
