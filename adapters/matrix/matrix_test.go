@@ -259,3 +259,44 @@ func onceFunc(f func()) func() {
 		}
 	}
 }
+
+func TestReplyToKnoopAndSnoozeReaction(t *testing.T) {
+	h := setup(t)
+	stop := h.run()
+	defer stop()
+	room := h.createRoom()
+	h.waitJoined(room)
+	bob := h.srv.Register(t, h.srv.Unique("bob"), "bob-password", false)
+	if _, err := h.alice.InviteUser(context.Background(), room, &mautrix.ReqInviteUser{UserID: bob.UserID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.JoinRoomByID(context.Background(), room); err != nil {
+		t.Fatal(err)
+	}
+	q := h.say(room, "!knoop commit write the route plan by 2030-03-01")
+	ans := h.answer(room, q)
+
+	// ⏰ on the commitment message snoozes it a week.
+	if _, err := h.alice.SendReaction(context.Background(), room, ans.ID, "⏰"); err != nil {
+		t.Fatal(err)
+	}
+	matrixtest.WaitMessageAfter(t, h.alice, room, ans.ID, h.knoop, matrixtest.BodyContains("now due"), wait)
+	n, err := h.store.NetworkForRoom(context.Background(), matrix.Platform, string(room), store.NetworkDefaults{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := h.store.Commitment(context.Background(), n.ID, 1); err != nil || c.Due.Format(time.DateOnly) != "2030-03-08" {
+		t.Fatalf("after ⏰: %+v %v", c, err)
+	}
+
+	// A reply to Knoop's message needs no prefix, even in a group room.
+	reply := &event.MessageEventContent{MsgType: event.MsgText, Body: "update 1 halfway"}
+	reply.SetReply(ans)
+	sent, err := h.alice.SendMessageEvent(context.Background(), room, event.EventMessage, reply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := body(h.answer(room, sent.EventID)); !strings.Contains(got, "Progress on #1 noted") {
+		t.Fatalf("reply to Knoop answered %q", got)
+	}
+}
