@@ -41,49 +41,25 @@ func (a *Adapter) runSocket(ctx context.Context, h bot.Handler) error {
 	}
 }
 
-// socketEvent dispatches one Socket Mode event. The switch lists every
-// event type; connection events are logged only.
+// socketEvent dispatches one Socket Mode event. Envelopes (events, slash
+// commands, interactions) are handled in order per member and
+// acknowledged; the switch in the second half lists the connection events,
+// which are logged only.
 func (a *Adapter) socketEvent(ctx context.Context, h bot.Handler, sm *socketmode.Client, ev socketmode.Event) {
+	if key, work, isEnvelope := a.envelopeWork(h, ev); isEnvelope {
+		switch {
+		case work == nil || ev.Request == nil:
+			a.log.Warn("malformed envelope skipped", "type", string(ev.Type))
+			a.ackSoon(ctx, sm, ev.Request, nil)
+		case !a.firstEnvelope(ev.Request.EnvelopeID):
+			a.ackSoon(ctx, sm, ev.Request, nil)
+		default:
+			req := *ev.Request
+			a.dispatch(ctx, key, work, func(p any) { a.ack(ctx, sm, &req, p) })
+		}
+		return
+	}
 	switch ev.Type {
-	case socketmode.EventTypeEventsAPI:
-		e, ok := ev.Data.(slackevents.EventsAPIEvent)
-		if !ok || ev.Request == nil {
-			a.log.Warn("malformed events_api envelope skipped")
-			a.ackSoon(ctx, sm, ev.Request, nil)
-			return
-		}
-		if !a.firstEnvelope(ev.Request.EnvelopeID) {
-			a.ackSoon(ctx, sm, ev.Request, nil)
-			return
-		}
-		req := *ev.Request
-		a.dispatch(ctx, eventKey(e), a.eventWork(h, e), func(any) { a.ack(ctx, sm, &req, nil) })
-	case socketmode.EventTypeSlashCommand:
-		cmd, ok := ev.Data.(slack.SlashCommand)
-		if !ok || ev.Request == nil {
-			a.log.Warn("malformed slash command skipped")
-			a.ackSoon(ctx, sm, ev.Request, nil)
-			return
-		}
-		if !a.firstEnvelope(ev.Request.EnvelopeID) {
-			a.ackSoon(ctx, sm, ev.Request, nil)
-			return
-		}
-		req := *ev.Request
-		a.dispatch(ctx, slashKey(cmd), a.slashWork(h, cmd), func(p any) { a.ack(ctx, sm, &req, p) })
-	case socketmode.EventTypeInteractive:
-		cb, ok := ev.Data.(slack.InteractionCallback)
-		if !ok || ev.Request == nil {
-			a.log.Warn("malformed interaction skipped")
-			a.ackSoon(ctx, sm, ev.Request, nil)
-			return
-		}
-		if !a.firstEnvelope(ev.Request.EnvelopeID) {
-			a.ackSoon(ctx, sm, ev.Request, nil)
-			return
-		}
-		req := *ev.Request
-		a.dispatch(ctx, cb.User.ID, a.interactionWork(h, cb), func(p any) { a.ack(ctx, sm, &req, p) })
 	case socketmode.EventTypeConnecting, socketmode.EventTypeConnected, socketmode.EventTypeHello:
 		a.log.Debug("socket mode", "event", string(ev.Type))
 	case socketmode.EventTypeDisconnect:
@@ -146,4 +122,26 @@ func (a *Adapter) ackSoon(ctx context.Context, sm *socketmode.Client, req *socke
 		defer a.work.Done()
 		a.ack(ctx, sm, req, payload)
 	}()
+}
+
+// envelopeWork returns the ordering key and the work for an envelope, or
+// isEnvelope false for connection events. A malformed envelope has no work.
+func (a *Adapter) envelopeWork(h bot.Handler, ev socketmode.Event) (key string, work func(context.Context, func() bool) any, isEnvelope bool) {
+	switch ev.Type {
+	case socketmode.EventTypeEventsAPI:
+		if e, ok := ev.Data.(slackevents.EventsAPIEvent); ok {
+			return eventKey(e), a.eventWork(h, e), true
+		}
+	case socketmode.EventTypeSlashCommand:
+		if cmd, ok := ev.Data.(slack.SlashCommand); ok {
+			return slashKey(cmd), a.slashWork(h, cmd), true
+		}
+	case socketmode.EventTypeInteractive:
+		if cb, ok := ev.Data.(slack.InteractionCallback); ok {
+			return cb.User.ID, a.interactionWork(h, cb), true
+		}
+	default:
+		return "", nil, false
+	}
+	return "", nil, true
 }
