@@ -42,10 +42,11 @@ type Adapter struct {
 	me    id.UserID
 	allow map[string]bool
 
-	queue bot.Queue
-	work  sync.WaitGroup
-	kv    bot.StateKeeper // from the handler, when it keeps state
-	start time.Time       // events older than the first sync are history, not questions
+	queue   bot.Queue
+	work    sync.WaitGroup
+	kv      bot.StateKeeper // from the handler, when it keeps state
+	start   time.Time       // events older than the first sync are history, not questions
+	resumed bool            // a sync position was saved: everything after it is new
 
 	mu     sync.Mutex
 	direct map[id.RoomID]bool // rooms with only Knoop and one member
@@ -123,6 +124,13 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	}
 	defer closeCrypto()
 	a.start = time.Now()
+	if a.cli.Store != nil {
+		tok, err := a.cli.Store.LoadNextBatch(ctx, a.me)
+		if err != nil {
+			return fmt.Errorf("matrix: sync position: %w", err)
+		}
+		a.resumed = tok != ""
+	}
 	syncer := a.cli.Syncer.(*mautrix.DefaultSyncer)
 	syncer.OnEventType(event.EventMessage, func(ctx context.Context, evt *event.Event) { a.onMessage(ctx, h, evt) })
 	syncer.OnEventType(event.EventReaction, func(ctx context.Context, evt *event.Event) { a.onReaction(ctx, h, evt) })

@@ -57,13 +57,9 @@ func (a *Adapter) onMessage(ctx context.Context, h bot.Handler, evt *event.Event
 
 // history reports whether evt is older than this process's first sync
 // with no saved sync position: a first start must not answer old history.
+// After a restart everything since the saved position is new.
 func (a *Adapter) history(evt *event.Event) bool {
-	if a.cli.Store != nil {
-		if tok, _ := a.cli.Store.LoadNextBatch(context.Background(), a.me); tok != "" {
-			return false // a restart: what came since the saved position is new
-		}
-	}
-	return time.UnixMilli(evt.Timestamp).Before(a.start.Add(-5 * time.Second))
+	return !a.resumed && time.UnixMilli(evt.Timestamp).Before(a.start.Add(-5*time.Second))
 }
 
 func (a *Adapter) firstSeen(ctx context.Context, h bot.Handler, evt *event.Event) bool {
