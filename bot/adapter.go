@@ -44,6 +44,10 @@ type Target struct {
 	RoomID   string
 	ThreadID string
 	UserID   string // set for a direct message to this user
+	// Key identifies the message for idempotent delivery: a send retried
+	// with the same key may be dropped by platforms that support it
+	// (Matrix transaction ids).
+	Key string
 }
 
 // Adapter is a chat platform. Run receives messages, passes each to h and
@@ -74,6 +78,12 @@ type ActionRenderer interface {
 // messages (✅ on a commitment message becomes "done N").
 type Reactor interface {
 	React(ctx context.Context, roomID, messageID, emoji string) error
+}
+
+// Poster sends like Send and returns the id of the (first) message
+// posted, so follow-ups can go into its thread.
+type Poster interface {
+	Post(ctx context.Context, to Target, r Reply) (messageID string, err error)
 }
 
 // Threader can post into a thread of an earlier message.

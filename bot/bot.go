@@ -25,6 +25,10 @@ type Bot struct {
 	// language) are set when the network is created; the charter is read
 	// fresh where it is shown.
 	networks sync.Map
+	// nudgeLead is how many working days before a due date the first
+	// reminder comes; calendar says which days are working days.
+	nudgeLead int
+	calendar  *Calendar
 }
 
 // Option configures a Bot.
@@ -39,9 +43,17 @@ func WithNetworkDefaults(timezone, language string) Option {
 	return func(b *Bot) { b.defaults = store.NetworkDefaults{Timezone: timezone, Language: language} }
 }
 
+// WithNudgeLead sets how many working days before a due date the first
+// reminder comes (default 2).
+func WithNudgeLead(days int) Option { return func(b *Bot) { b.nudgeLead = days } }
+
+// WithCalendar sets the working-day calendar (default: Dutch public
+// holidays).
+func WithCalendar(c *Calendar) Option { return func(b *Bot) { b.calendar = c } }
+
 // New returns a bot on s.
 func New(s *store.Store, log *slog.Logger, opts ...Option) *Bot {
-	b := &Bot{store: s, log: log, now: time.Now}
+	b := &Bot{store: s, log: log, now: time.Now, nudgeLead: 2, calendar: DutchCalendar()}
 	for _, o := range opts {
 		o(b)
 	}
@@ -124,7 +136,7 @@ func (c *call) load() error {
 		c.net = net
 	}
 	net := c.net
-	me, err := c.b.store.EnsureMember(c.ctx, net.ID, c.msg.Platform, c.msg.UserID, c.msg.UserName)
+	me, err := c.b.store.EnsureMemberAt(c.ctx, net.ID, c.msg.Platform, c.msg.UserID, c.msg.UserName, c.now)
 	if err != nil {
 		return err
 	}

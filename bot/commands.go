@@ -50,11 +50,13 @@ func init() {
 	cmdTimezone.run = runTimezone
 	cmdUpdate.run = func(c *call) Reply { return c.change("update") }
 	cmdWho.run = runWho
+	cmdDigest.run = runDigest
+	cmdNudges.run = runNudges
 	registry = []*Command{
 		cmdWho, cmdAsk, cmdAsks,
 		cmdSkills, cmdOrg, cmdProfile, cmdEndorse, cmdAway, cmdBack, cmdLanguage, cmdTimezone,
-		cmdCommit, cmdDone, cmdUpdate, cmdDrop, cmdSnooze, cmdDue, cmdCommitments,
-		cmdCharter, cmdGoal, cmdGoals,
+		cmdCommit, cmdDone, cmdUpdate, cmdDrop, cmdSnooze, cmdDue, cmdCommitments, cmdNudges,
+		cmdCharter, cmdGoal, cmdGoals, cmdDigest,
 		cmdExport, cmdForget, cmdHelp,
 	}
 }

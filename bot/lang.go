@@ -21,13 +21,15 @@ var (
 		"weken", "dagen", "eind", "maand", "mijn", "mij", "zijn", "niet", "naar", "ook", "nog", "bij", "tot", "heeft",
 		"verstand", "kennis", "toevoegen", "verwijderen", "klaar", "doel", "doelen", "maandag", "dinsdag", "woensdag",
 		"donderdag", "vrijdag", "zaterdag", "zondag", "januari", "februari", "maart", "mei", "juni", "juli",
-		"augustus", "oktober", "halverwege", "wachten", "op", "graag", "hoe", "waar", "welke", "ken", "zorg", "uiterlijk")
+		"augustus", "oktober", "halverwege", "wachten", "op", "graag", "hoe", "waar", "welke", "ken", "zorg", "uiterlijk",
+		"elke", "iedere", "werkdag", "nu", "uit", "wekelijks", "dagelijks", "om", "uren")
 	englishMarkers = set("the", "a", "an", "and", "of", "i", "you", "who", "what", "is", "good", "at", "can", "knows",
 		"know", "anyone", "anybody", "someone", "experience", "with", "by", "for", "next", "tomorrow", "in", "weeks",
 		"days", "end", "month", "my", "me", "are", "not", "to", "also", "still", "has", "about", "add", "remove",
 		"done", "goal", "goals", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 		"january", "february", "march", "may", "june", "july", "august", "october", "halfway", "waiting", "on",
-		"please", "how", "where", "which", "deliver", "will", "does", "expert", "help")
+		"please", "how", "where", "which", "deliver", "will", "does", "expert", "help",
+		"every", "each", "weekday", "now", "off", "weekly", "daily", "hours")
 )
 
 func set(words ...string) map[string]bool {

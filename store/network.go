@@ -33,6 +33,10 @@ type Member struct {
 	AwayUntil      time.Time
 	Forgotten      bool
 	CreatedAt      time.Time
+	// Nudges is "on", "weekly" or "off"; WorkStart and WorkEnd are the
+	// working hours, in minutes after local midnight.
+	Nudges             string
+	WorkStart, WorkEnd int
 }
 
 // Away reports whether the member is away on day (a date in their zone).
@@ -127,12 +131,14 @@ func (q *Queries) SetCharter(ctx context.Context, networkID int64, charter strin
 
 const memberColumns = `m.id, m.network_id, m.platform, coalesce(m.platform_user_id, ''), m.display_name,
 	coalesce(m.org_id, 0), coalesce(o.name, ''), coalesce(m.timezone, ''), coalesce(m.language, ''),
-	coalesce(m.away_until, '0001-01-01'::date), m.forgotten_at IS NOT NULL, m.created_at`
+	coalesce(m.away_until, '0001-01-01'::date), m.forgotten_at IS NOT NULL, m.created_at,
+	m.nudges, m.work_start, m.work_end`
 
 func scanMember(row interface{ Scan(...any) error }) (Member, error) {
 	var m Member
 	err := row.Scan(&m.ID, &m.NetworkID, &m.Platform, &m.PlatformUserID, &m.DisplayName,
-		&m.OrgID, &m.OrgName, &m.Timezone, &m.Language, &m.AwayUntil, &m.Forgotten, &m.CreatedAt)
+		&m.OrgID, &m.OrgName, &m.Timezone, &m.Language, &m.AwayUntil, &m.Forgotten, &m.CreatedAt,
+		&m.Nudges, &m.WorkStart, &m.WorkEnd)
 	if m.AwayUntil.Year() == 1 {
 		m.AwayUntil = time.Time{}
 	}
@@ -143,6 +149,12 @@ func scanMember(row interface{ Scan(...any) error }) (Member, error) {
 // creating them on first sight. A changed display name is updated. The
 // common case, a known member under the same name, is one read.
 func (q *Queries) EnsureMember(ctx context.Context, networkID int64, platform, userID, displayName string) (Member, error) {
+	return q.EnsureMemberAt(ctx, networkID, platform, userID, displayName, time.Now())
+}
+
+// EnsureMemberAt is EnsureMember with the clock given: a member first seen
+// joins at at (digests report new members by it).
+func (q *Queries) EnsureMemberAt(ctx context.Context, networkID int64, platform, userID, displayName string, at time.Time) (Member, error) {
 	m, err := scanMember(q.db.QueryRow(ctx, `SELECT `+memberColumns+`
 		FROM members m LEFT JOIN organisations o ON o.id = m.org_id
 		WHERE m.network_id = $1 AND m.platform = $2 AND m.platform_user_id = $3`, networkID, platform, userID))
@@ -154,12 +166,12 @@ func (q *Queries) EnsureMember(ctx context.Context, networkID int64, platform, u
 	}
 	var id int64
 	err = q.db.QueryRow(ctx, `
-		INSERT INTO members (network_id, platform, platform_user_id, display_name)
-		VALUES ($1, $2, $3, $4)
+		INSERT INTO members (network_id, platform, platform_user_id, display_name, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $5)
 		ON CONFLICT (network_id, platform, platform_user_id) WHERE platform_user_id IS NOT NULL
 		DO UPDATE SET display_name = CASE WHEN excluded.display_name = '' THEN members.display_name
 			ELSE excluded.display_name END, updated_at = now()
-		RETURNING id`, networkID, platform, userID, displayName).Scan(&id)
+		RETURNING id`, networkID, platform, userID, displayName, at).Scan(&id)
 	if err != nil {
 		return Member{}, fmt.Errorf("ensure member: %w", interpret(err))
 	}

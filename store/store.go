@@ -21,6 +21,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 )
 
 //go:embed migrations/*.sql
@@ -116,6 +118,49 @@ func (s *Store) Migrate(ctx context.Context) error {
 	for _, r := range results {
 		s.log.Info("migration applied", "version", r.Source.Version, "duration", r.Duration)
 	}
+	return s.migrateRiver(ctx)
+}
+
+// riverSchemaVersion is the version of River's job tables Knoop runs on.
+// It is pinned, so upgrading River never changes the schema unnoticed:
+// raise it together with the River version.
+const riverSchemaVersion = 8
+
+// riverMigrateLock is the advisory lock key that serialises River's
+// migrations across processes starting at once ("knoop-river").
+const riverMigrateLock = 0x6b6e6f6f70726976
+
+// migrateRiver brings River's job tables (the scheduler's durable queue)
+// to riverSchemaVersion, in the search_path's first schema. River runs
+// each version in a transaction of its own (one adds an enum value the
+// next uses), so processes starting at once are serialised by a session
+// advisory lock held on a connection of its own.
+func (s *Store) migrateRiver(ctx context.Context) error {
+	m, err := rivermigrate.New(riverpgxv5.New(s.pool), &rivermigrate.Config{Logger: s.log})
+	if err != nil {
+		return fmt.Errorf("job queue migrations: %w", err)
+	}
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("job queue migrations: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(riverMigrateLock)); err != nil {
+		return fmt.Errorf("job queue migration lock: %w", err)
+	}
+	defer func() {
+		// A fresh context: the lock must be let go even when ctx ended.
+		if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(riverMigrateLock)); err != nil {
+			conn.Conn().Close(context.WithoutCancel(ctx)) // closing the session drops the lock
+		}
+	}()
+	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{TargetVersion: riverSchemaVersion})
+	if err != nil {
+		return fmt.Errorf("job queue migrations: %w", err)
+	}
+	for _, v := range res.Versions {
+		s.log.Info("job queue migration applied", "version", v.Version, "duration", v.Duration)
+	}
 	return nil
 }
 
@@ -171,4 +216,12 @@ func interpret(err error) error {
 		return fmt.Errorf("%w: %s", ErrConflict, pgErr.ConstraintName)
 	}
 	return err
+}
+
+// WithTx runs fn in one transaction, handing it the raw transaction too,
+// for work that must commit with the store's writes (job queue inserts).
+func (s *Store) WithTx(ctx context.Context, fn func(tx pgx.Tx, q *Queries) error) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return fn(tx, &Queries{db: tx})
+	})
 }

@@ -51,6 +51,8 @@ type Adapter struct {
 	mu     sync.Mutex
 	direct map[id.RoomID]bool // rooms with only Knoop and one member
 	levels map[id.RoomID]cachedLevels
+	dms    map[id.UserID]id.RoomID // a direct room per member, for reminders
+	keeper bot.StateKeeper         // set at Run's start, also on a standby replica
 }
 
 type cachedLevels struct {
@@ -88,7 +90,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	cli.DefaultHTTPRetries = 4
 	cli.Client = &http.Client{Transport: retryAfterTransport{next: http.DefaultTransport}}
 	a := &Adapter{cfg: cfg, cli: cli, log: log.With("platform", Platform), me: me, allow: map[string]bool{},
-		direct: map[id.RoomID]bool{}, levels: map[id.RoomID]cachedLevels{}}
+		direct: map[id.RoomID]bool{}, levels: map[id.RoomID]cachedLevels{}, dms: map[id.UserID]id.RoomID{}}
 	for _, s := range cfg.Allow {
 		a.allow[s] = true
 	}
@@ -105,6 +107,11 @@ func (a *Adapter) Name() string { return Platform }
 // one replica syncs at a time, and syncs until ctx ends. Events being
 // handled when ctx ends are finished first.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	if kv, ok := h.(bot.StateKeeper); ok {
+		a.mu.Lock()
+		a.keeper = kv
+		a.mu.Unlock()
+	}
 	if err := a.login(ctx, h); err != nil {
 		return err
 	}
@@ -233,8 +240,77 @@ func (a *Adapter) login(ctx context.Context, h bot.Handler) error {
 
 // Send implements bot.Adapter.
 func (a *Adapter) Send(ctx context.Context, to bot.Target, r bot.Reply) error {
-	_, err := a.send(ctx, id.RoomID(to.RoomID), nil, to.ThreadID, r, "")
+	_, err := a.Post(ctx, to, r)
 	return err
+}
+
+// Post implements bot.Poster: Send, returning the event id so the
+// digest's details can go into its thread. A target with only a user is
+// their direct room (created when there is none). The target's key
+// becomes the transaction id, so a retried send is not posted twice.
+func (a *Adapter) Post(ctx context.Context, to bot.Target, r bot.Reply) (string, error) {
+	room := id.RoomID(to.RoomID)
+	if room == "" && to.UserID != "" {
+		var err error
+		if room, err = a.directRoom(ctx, id.UserID(to.UserID)); err != nil {
+			return "", err
+		}
+	}
+	txn := ""
+	if to.Key != "" {
+		txn = "knoop-" + to.Key
+	}
+	evt, err := a.send(ctx, room, nil, to.ThreadID, r, txn)
+	return string(evt), err
+}
+
+// SendDirect implements bot.DirectMessenger.
+func (a *Adapter) SendDirect(ctx context.Context, userID string, r bot.Reply) error {
+	return a.Send(ctx, bot.Target{Platform: Platform, UserID: userID}, r)
+}
+
+// directRoom finds the direct room Knoop shares with user: one the member
+// wrote to Knoop in, else one Knoop created earlier, else a new one with
+// the member invited.
+func (a *Adapter) directRoom(ctx context.Context, user id.UserID) (id.RoomID, error) {
+	a.mu.Lock()
+	room, ok := a.dms[user]
+	kv := a.keeper
+	a.mu.Unlock()
+	if ok {
+		return room, nil
+	}
+	key := "dm:" + string(user)
+	if kv != nil {
+		if v, found, err := kv.State(ctx, Platform, key); err == nil && found {
+			a.rememberDirect(ctx, user, id.RoomID(v), false)
+			return id.RoomID(v), nil
+		}
+	}
+	resp, err := a.cli.CreateRoom(ctx, &mautrix.ReqCreateRoom{
+		Preset: "trusted_private_chat", IsDirect: true, Invite: []id.UserID{user},
+	})
+	if err != nil {
+		return "", fmt.Errorf("matrix: create direct room: %w", err)
+	}
+	a.log.Info("direct room created", "room", resp.RoomID, "member", user)
+	a.rememberDirect(ctx, user, resp.RoomID, true)
+	return resp.RoomID, nil
+}
+
+// rememberDirect notes room as the direct room with user, in memory and,
+// when persist is set, in PostgreSQL for other replicas and restarts.
+func (a *Adapter) rememberDirect(ctx context.Context, user id.UserID, room id.RoomID, persist bool) {
+	a.mu.Lock()
+	known := a.dms[user] == room
+	a.dms[user] = room
+	kv := a.keeper
+	a.mu.Unlock()
+	if persist && !known && kv != nil {
+		if err := kv.SetState(ctx, Platform, "dm:"+string(user), string(room)); err != nil {
+			a.log.Warn("remember direct room", "err", err)
+		}
+	}
 }
 
 // SendInThread implements bot.Threader.
@@ -256,4 +332,8 @@ func isCommand(body, prefix string) (string, bool) {
 	return "", false
 }
 
-func (a *Adapter) stateKeeper() (bot.StateKeeper, bool) { return a.kv, a.kv != nil }
+func (a *Adapter) stateKeeper() (bot.StateKeeper, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.keeper, a.keeper != nil
+}

@@ -146,9 +146,13 @@ func (a *Adapter) message(ctx context.Context, room id.RoomID, sender id.UserID,
 	if err := a.cli.StateEvent(ctx, room, event.StateMember, string(sender), &member); err == nil && member.Displayname != "" {
 		name = member.Displayname
 	}
+	direct := a.isDirect(ctx, room)
+	if direct {
+		a.rememberDirect(ctx, sender, room, true)
+	}
 	return bot.Message{
 		Platform: Platform, RoomID: string(room), ThreadID: thread, UserID: string(sender), UserName: name,
-		Text: text, Direct: a.isDirect(ctx, room), Coordinator: a.powerLevel(ctx, room, sender) >= 50,
+		Text: text, Direct: direct, Coordinator: a.powerLevel(ctx, room, sender) >= 50,
 		OrgHint: sender.Homeserver(),
 		// Every room this account is in belongs to one network.
 		Network: "account:" + string(a.me),

@@ -143,12 +143,23 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 
 // Send implements bot.Adapter: a message the bot starts itself.
 func (a *Adapter) Send(ctx context.Context, to bot.Target, r bot.Reply) error {
+	_, err := a.Post(ctx, to, r)
+	return err
+}
+
+// Post implements bot.Poster: Send, returning the message's ts so the
+// digest's details can go into its thread. A target with only a user is
+// their direct-message channel.
+func (a *Adapter) Post(ctx context.Context, to bot.Target, r bot.Reply) (string, error) {
 	channel := to.RoomID
 	if to.UserID != "" && channel == "" {
-		return a.SendDirect(ctx, to.UserID, r)
+		ch, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{to.UserID}})
+		if err != nil {
+			return "", fmt.Errorf("slack: conversations.open: %w", err)
+		}
+		channel = ch.ID
 	}
-	_, err := a.post(ctx, channel, to.ThreadID, r)
-	return err
+	return a.post(ctx, channel, to.ThreadID, r)
 }
 
 // SendInThread implements bot.Threader.
@@ -159,11 +170,7 @@ func (a *Adapter) SendInThread(ctx context.Context, to bot.Target, r bot.Reply) 
 
 // SendDirect implements bot.DirectMessenger.
 func (a *Adapter) SendDirect(ctx context.Context, userID string, r bot.Reply) error {
-	ch, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}})
-	if err != nil {
-		return fmt.Errorf("slack: conversations.open: %w", err)
-	}
-	_, err = a.post(ctx, ch.ID, "", r)
+	_, err := a.Post(ctx, bot.Target{Platform: Platform, UserID: userID}, r)
 	return err
 }
 
