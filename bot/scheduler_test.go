@@ -23,8 +23,8 @@ type outbox struct {
 	mu    sync.Mutex
 	ids   map[string]string // target key → message id
 	sent  []bottest.Sent
-	fails int           // fail this many sends first
-	block chan struct{} // when set, sends wait for it (or ctx)
+	fails int               // fail this many sends first
+	block chan struct{}     // when set, sends wait for it (or ctx)
 	got   chan bottest.Sent // messages to rooms
 	dms   chan bottest.Sent // direct messages
 }
