@@ -289,3 +289,9 @@ func (q *Queries) PruneEvents(ctx context.Context, before time.Time) (int64, err
 	}
 	return tag.RowsAffected(), nil
 }
+
+// NetworkOfRoom reads the network a room belongs to, without creating
+// one; ErrNotFound when Knoop has not heard from the room.
+func (q *Queries) NetworkOfRoom(ctx context.Context, platform, roomID string) (Network, error) {
+	return q.networkByRoom(ctx, platform, roomID)
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -59,7 +60,61 @@ func runConsole(e env, args []string) error {
 	a := console.New(e.stdin, e.stdout, console.Options{
 		User: user, Org: *org, Lang: *lang, Room: *room, Interactive: interactive, Coordinator: cfg.Console.Coordinator,
 	})
-	return a.Run(e.ctx, b)
+	if !interactive {
+		// A script gets exactly its replies: no digest or reminder
+		// arrives in between.
+		return a.Run(e.ctx, b)
+	}
+	// In a terminal, scheduled digests and reminders for console rooms
+	// arrive while you chat.
+	sched, err := bot.NewScheduler(b, []bot.Adapter{a}, bot.SchedulerOptions{})
+	if err != nil {
+		return err
+	}
+	ctx, stop := context.WithCancel(e.ctx)
+	schedDone := make(chan error, 1)
+	go func() { schedDone <- sched.Run(ctx, schedulerGrace) }()
+	err = a.Run(ctx, b)
+	stop()
+	<-schedDone
+	return err
+}
+
+// schedulerGrace is how long digests and reminders being sent may finish
+// when Knoop stops.
+const schedulerGrace = 10 * time.Second
+
+func runDigest(e env, args []string) error {
+	fs, cfgPath := e.flags("digest")
+	room := fs.String("room", "", "the room whose digest to show (required)")
+	platform := fs.String("platform", console.Platform, "the room's platform: console, slack or matrix")
+	dryRun := fs.Bool("dry-run", false, "print the next digest without sending it (the only mode so far)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*room) == "" {
+		return usageError(fs, "--room is required")
+	}
+	if !*dryRun {
+		return usageError(fs, "only --dry-run is supported: digests are sent by `knoop run` on their schedule, or by `digest now` in the room")
+	}
+	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
+	if err != nil {
+		return err
+	}
+	log := e.logger(cfg, true)
+	db, err := openDatabase(e, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language))
+	text, err := b.DigestPreview(e.ctx, *platform, *room)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, text)
+	return nil
 }
 
 func loginName(e env) string {
@@ -98,6 +153,13 @@ func runRun(e env, args []string) error {
 	defer db.close()
 	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language))
 	go b.Maintain(e.ctx)
+	sched, err := bot.NewScheduler(b, adapters, bot.SchedulerOptions{})
+	if err != nil {
+		return err
+	}
+	schedDone := make(chan error, 1)
+	go func() { schedDone <- sched.Run(e.ctx, schedulerGrace) }()
+	defer func() { <-schedDone }()
 	errc := make(chan error, len(adapters))
 	for _, a := range adapters {
 		go func() {

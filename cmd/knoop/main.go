@@ -51,6 +51,7 @@ func subcommands() []subcommand {
 		{"console", "chat with Knoop in the terminal (the embedded default)", runConsole},
 		{"run", "run Knoop on the configured chat platforms", runRun},
 		{"migrate", "apply database migrations and show their status", runMigrate},
+		{"digest", "print the next digest of a room (--room R --dry-run)", runDigest},
 		{"seed", "fill a database with a synthetic network (for benchmarks and demos)", runSeed},
 		{"version", "print the version", runVersion},
 	}
