@@ -302,26 +302,35 @@ func parseHours(s string) (start, end int, ok bool) {
 
 func fmtMinutes(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
 
-// DigestPreview renders the digest a room would get now, as text, without
-// sending or recording it. The room must be known to Knoop.
-func (b *Bot) DigestPreview(ctx context.Context, platform, room string) (string, error) {
+// DigestReplies builds the digest a room would get now — the summary and
+// the details for its thread — without sending or recording it. lang ""
+// is the network's language. ErrNotFound when Knoop has not heard from the
+// room.
+func (b *Bot) DigestReplies(ctx context.Context, platform, room, lang string) (summary, details Reply, err error) {
 	net, err := b.store.NetworkOfRoom(ctx, platform, room)
+	if err != nil {
+		return Reply{}, Reply{}, err
+	}
+	since, err := b.store.LastDigest(ctx, platform, room)
+	if err != nil {
+		return Reply{}, Reply{}, err
+	}
+	return b.buildDigest(ctx, net, since, b.now(), fallbackLang(lang, net.Language))
+}
+
+// DigestPreview renders the digest a room would get now as text, with its
+// schedule, without sending or recording it.
+func (b *Bot) DigestPreview(ctx context.Context, platform, room string) (string, error) {
+	summary, details, err := b.DigestReplies(ctx, platform, room, "")
 	if errors.Is(err, store.ErrNotFound) {
 		return "", fmt.Errorf("Knoop does not know room %q on %s", room, platform)
 	}
 	if err != nil {
 		return "", err
 	}
-	since, err := b.store.LastDigest(ctx, platform, room)
-	if err != nil {
-		return "", err
-	}
-	summary, details, err := b.buildDigest(ctx, net, since, b.now(), net.Language)
-	if err != nil {
-		return "", err
-	}
 	var out strings.Builder
 	if s, err := b.store.ScheduleFor(ctx, platform, room); err == nil {
+		net, _ := b.store.NetworkOfRoom(ctx, platform, room)
 		fmt.Fprintf(&out, "# schedule: %s (%s), next %s\n", s.Spec, net.Timezone, s.NextAt.In(loadLocation(net.Timezone)).Format("Mon 2 Jan 2006 15:04"))
 	} else {
 		fmt.Fprintf(&out, "# no schedule in this room\n")

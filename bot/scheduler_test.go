@@ -261,35 +261,9 @@ func TestDigestCommand(t *testing.T) {
 	}
 }
 
-// seedNetwork gives the harness's network goals, members and commitments
-// to report on.
-func seedNetwork(t *testing.T, h *bottest.Harness) {
-	t.Helper()
-	h.Clock.Set(ams(2026, 11, 24, 10, 0))
-	defer h.Clock.Set(ams(2026, 11, 27, 10, 0))
-	say := func(user, text string) {
-		t.Helper()
-		if got := h.SayText(user, text); strings.Contains(got, "Sorry") || strings.Contains(got, "can't") ||
-			strings.Contains(got, "passed") || strings.Contains(got, "There is no") || strings.Contains(got, "I don't") {
-			t.Fatalf("%s: %q → %q", user, text, got)
-		}
-	}
-	say("carol", "goal add Halve empty truck kilometres in 2027")
-	say("carol", "goal add Open the hydrogen test site")
-	say("anna", "org Havenbedrijf Rotterdam")
-	say("anna", "skills add cold chain, koelketen")
-	say("bob", "org TU Delft")
-	say("bob", "skills add hydrogen")
-	say("anna", "commit route plan for the Greenport shuttle by 2026-12-02 for goal 1")
-	say("anna", "commit cold-chain pilot report by 2026-11-25 for goal 1") // overdue: the date is checked against the clock
-	say("bob", "commit safety case for the test site by 2026-12-09 for goal 2")
-	say("bob", "commit grant draft by 2026-12-01")
-	say("dave", "ask who can review our business case?")
-}
-
 func TestDigestDeliveredOnceWithThread(t *testing.T) {
 	h := newSchedHarness(t, true, bot.SchedulerOptions{})
-	seedNetwork(t, h.Harness)
+	bottest.SeedNetwork(t, h.Harness)
 	h.SayText("bob", "done 4 sent to the province")
 	h.SayText("carol", "digest every monday 09:00")
 	if p := h.tickAt(t, ams(2026, 11, 30, 8, 59)); p.Digests != 0 {
@@ -343,7 +317,7 @@ func TestDigestDeliveredOnceWithThread(t *testing.T) {
 
 func TestDigestNowAndDryRunWithoutThreads(t *testing.T) {
 	h := newSchedHarness(t, false, bot.SchedulerOptions{})
-	seedNetwork(t, h.Harness)
+	bottest.SeedNetwork(t, h.Harness)
 	if got := h.SayText("bob", "digest now"); !strings.Contains(got, "Only coordinators") {
 		t.Fatalf("member digest now: %q", got)
 	}
