@@ -21,6 +21,7 @@ import (
 	"knoop/adapters/slack"
 	"knoop/adapters/slack/slackfake"
 	"knoop/bot"
+	"knoop/bot/bottest"
 	"knoop/store"
 	"knoop/store/storetest"
 )
@@ -88,6 +89,10 @@ type harness struct {
 	done    chan error
 	stopped bool
 	trigger int
+	adapter *slack.Adapter
+	bot     *bot.Bot       // nil when the test brought its own handler
+	clock   *bottest.Clock // the bot's clock, at now until a test moves it
+	log     *slog.Logger
 }
 
 // start runs the adapter until the test ends (or stop). Acks wait for the
@@ -116,11 +121,14 @@ func startWith(t *testing.T, handler bot.Handler, configure ...func(*slack.Confi
 	if err != nil {
 		t.Fatal(err)
 	}
+	clock := bottest.NewClock(now)
+	var b *bot.Bot
 	if handler == nil {
-		handler = bot.New(st, log, bot.WithClock(func() time.Time { return now }))
+		b = bot.New(st, log, bot.WithClock(clock.Now))
+		handler = b
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, fake: fake, store: st, cancel: cancel, done: make(chan error, 1)}
+	h := &harness{t: t, fake: fake, store: st, cancel: cancel, done: make(chan error, 1), adapter: a, bot: b, clock: clock, log: log}
 	go func() { h.done <- a.Run(ctx, handler) }()
 	t.Cleanup(func() {
 		h.stop()
