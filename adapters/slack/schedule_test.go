@@ -98,7 +98,9 @@ func TestWeeklyDigestAndNudgeInSlack(t *testing.T) {
 
 	// Snooze a week from the reminder's button.
 	h.fake.Push("interactive", slackfake.ButtonClick("UANNA", dm, slackfake.NewTS(), "knoop_run_1", "snooze 1", "trig-snooze"))
-	h.waitPost("answering Snooze", func(c slackfake.Call) bool { return c.Get("channel") == dm && strings.Contains(c.Get("text"), "#1 is now due") })
+	h.waitPost("answering Snooze", func(c slackfake.Call) bool {
+		return c.Get("channel") == dm && strings.Contains(c.Get("text"), "#1 is now due")
+	})
 	if c := h.commitment("C1", 1); c.Due.Format(time.DateOnly) != "2026-12-09" || c.Status != store.StatusOpen {
 		t.Errorf("after Snooze a week: due %s, status %s", c.Due.Format(time.DateOnly), c.Status)
 	}
