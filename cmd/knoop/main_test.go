@@ -490,3 +490,30 @@ func TestDatabaseErrors(t *testing.T) {
 		}
 	}
 }
+
+// A digest set in the console shows with `knoop digest --dry-run`, which
+// sends nothing and records nothing.
+func TestDigestDryRun(t *testing.T) {
+	_, dbURL := schemaURL(t)
+	env := map[string]string{"KNOOP_DATABASE_URL": dbURL}
+	script := "goal add Halve empty truck kilometres\ncommit the pilot report by 2030-03-01 for goal 1\ndigest every monday 09:00\n"
+	if c := knoop(t, env, strings.NewReader(script), "console", "--as", "carol", "--room", "r1"); c.code != 0 || !strings.Contains(c.stdout, "Digest set") {
+		t.Fatalf("knoop console: %v", c)
+	}
+	r := knoop(t, env, nil, "digest", "--room", "r1", "--dry-run")
+	if r.code != 0 || !strings.Contains(r.stdout, "# schedule: 0 9 * * 1 (Europe/Amsterdam), next Mon") ||
+		!strings.Contains(r.stdout, "Halve empty truck kilometres") || !strings.Contains(r.stdout, "• carol: no skills yet") {
+		t.Fatalf("knoop digest --dry-run: %v", r)
+	}
+	if n := query(t, dbURL, `SELECT count(*) FROM digests`); n != 0 {
+		t.Fatalf("a dry run recorded %d digests", n)
+	}
+	for _, args := range [][]string{{"digest", "--room", "r1"}, {"digest", "--dry-run"}} {
+		if r := knoop(t, env, nil, args...); r.code != 2 {
+			t.Errorf("knoop %v: %v", args, r)
+		}
+	}
+	if r := knoop(t, env, nil, "digest", "--room", "nowhere", "--dry-run"); r.code != 1 || !strings.Contains(r.stderr, `does not know room "nowhere"`) {
+		t.Errorf("unknown room: %v", r)
+	}
+}
