@@ -44,6 +44,15 @@ func decayAt(score float64, now time.Time) float64 {
 // refreshes the member's search terms. Callers run it in the transaction
 // that writes the source row.
 func (q *Queries) addEvidence(ctx context.Context, memberID int64, kind string, sourceID int64, text string, weight float64, at time.Time) error {
+	if err := q.insertEvidence(ctx, memberID, kind, sourceID, text, weight, at); err != nil {
+		return err
+	}
+	return q.refreshTerms(ctx, memberID)
+}
+
+// insertEvidence is addEvidence without refreshing the member's terms
+// (an import refreshes each member once at the end).
+func (q *Queries) insertEvidence(ctx context.Context, memberID int64, kind string, sourceID int64, text string, weight float64, at time.Time) error {
 	_, err := q.db.Exec(ctx, `
 		WITH m AS (SELECT network_id FROM members WHERE id = $1),
 		ins AS (
@@ -56,7 +65,7 @@ func (q *Queries) addEvidence(ctx context.Context, memberID int64, kind string, 
 	if err != nil {
 		return fmt.Errorf("add evidence: %w", interpret(err))
 	}
-	return q.refreshTerms(ctx, memberID)
+	return nil
 }
 
 func (q *Queries) removeEvidence(ctx context.Context, memberID int64, kind string, sourceID int64) error {

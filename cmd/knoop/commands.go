@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -279,4 +281,94 @@ func usageError(fs *flag.FlagSet, format string, args ...any) error {
 	fmt.Fprintf(fs.Output(), format+"\n", args...)
 	fs.Usage()
 	return errUsage
+}
+
+func runExport(e env, args []string) error {
+	fs, cfgPath := e.flags("export")
+	network := fs.Int64("network", 0, "the network's id (run without flags to list them)")
+	room := fs.String("room", "", "or: a room of the network")
+	platform := fs.String("platform", console.Platform, "the room's platform: console, slack or matrix")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
+	if err != nil {
+		return err
+	}
+	db, err := openDatabase(e, cfg, e.logger(cfg, true), true)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	id := *network
+	if *room != "" {
+		n, err := db.store.NetworkOfRoom(e.ctx, *platform, *room)
+		if err != nil {
+			return fmt.Errorf("room %q on %s: %w", *room, *platform, err)
+		}
+		id = n.ID
+	}
+	if id == 0 {
+		nets, err := db.store.Networks(e.ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stderr, "Choose a network with --network ID (or --room ROOM):")
+		for _, n := range nets {
+			fmt.Fprintf(e.stderr, "  %d  %d members  %s\n", n.ID, n.Members, n.Rooms)
+		}
+		return usageError(fs, "--network or --room is required")
+	}
+	x, err := db.store.ExportNetwork(e.ctx, id)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(x)
+}
+
+// maxImportBytes bounds an import document.
+const maxImportBytes = 1 << 30
+
+func runImport(e env, args []string) error {
+	fs, cfgPath := e.flags("import")
+	file := fs.String("file", "-", "the export document to read; - is standard input")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
+	if err != nil {
+		return err
+	}
+	in := e.stdin
+	if *file != "-" {
+		f, err := os.Open(*file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	dec := json.NewDecoder(io.LimitReader(in, maxImportBytes))
+	dec.DisallowUnknownFields()
+	var x store.Export
+	if err := dec.Decode(&x); err != nil {
+		return fmt.Errorf("the document is not a Knoop network export: %w", err)
+	}
+	if dec.More() {
+		return errors.New("the document has more after its end; give one export at a time")
+	}
+	db, err := openDatabase(e, cfg, e.logger(cfg, true), true)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	id, err := db.store.ImportNetwork(e.ctx, x)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "imported network %d: %d members, %d goals, %d commitments, %d asks, %d rooms, %d schedules\n",
+		id, len(x.Members), len(x.Goals), len(x.Commitments), len(x.Asks), len(x.Rooms), len(x.Schedules))
+	return nil
 }

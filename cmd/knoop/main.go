@@ -52,6 +52,8 @@ func subcommands() []subcommand {
 		{"run", "run Knoop on the configured chat platforms", runRun},
 		{"migrate", "apply database migrations and show their status", runMigrate},
 		{"digest", "print the next digest of a room (--room R --dry-run)", runDigest},
+		{"export", "write a network as a JSON document (--network ID or --room R)", runExport},
+		{"import", "create a network from an export document (standard input or --file)", runImport},
 		{"seed", "fill a database with a synthetic network (for benchmarks and demos)", runSeed},
 		{"version", "print the version", runVersion},
 	}

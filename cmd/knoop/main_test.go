@@ -517,3 +517,107 @@ func TestDigestDryRun(t *testing.T) {
 		t.Errorf("unknown room: %v", r)
 	}
 }
+
+// export → import into an empty database → export again gives the same
+// document, and the imported network answers as the original did.
+func TestExportImportRoundTrip(t *testing.T) {
+	_, srcURL := schemaURL(t)
+	src := map[string]string{"KNOOP_DATABASE_URL": srcURL}
+	script := strings.Join([]string{
+		"charter We connect port logistics and horticulture.",
+		"goal add Halve empty truck kilometres",
+		"org Havenbedrijf Rotterdam",
+		"skills add cold chain, koelketen",
+		"commit route plan for the Greenport shuttle by 2030-03-01 for goal 1",
+		"commit the pilot report by 2030-02-01",
+		"done 2 shipped",
+		"ask who can review our business case?",
+		"digest every monday 09:00",
+		"/as bob",
+		"org TU Delft",
+		"skills add hydrogen",
+		"endorse @alice cold chain",
+		"commit the safety case by 2030-04-01",
+		"update 3 halfway",
+		"nudges weekly",
+		"away until 2030-01-10",
+		"/as eve",
+		"skills add grant writing",
+		"commit a grant draft by 2030-05-01",
+		"forget me",
+		"forget me confirm",
+	}, "\n") + "\n"
+	if c := knoop(t, src, strings.NewReader(script), "console", "--as", "alice", "--room", "r1"); c.code != 0 || strings.Contains(c.stdout, "Sorry") {
+		t.Fatalf("knoop console: %v", c)
+	}
+	first := knoop(t, src, nil, "export", "--room", "r1")
+	if first.code != 0 {
+		t.Fatalf("export: %v", first)
+	}
+	for _, want := range []string{`"format": "knoop-network"`, `"version": 1`, `"charter": "We connect port logistics and horticulture."`,
+		`"skill": "cold chain"`, `"by": "m2"`, `"status": "done"`, `"kind": "update"`, `"spec": "0 9 * * 1"`, `"nudges": "weekly"`,
+		`"away_until": "2030-01-10"`, `"forgotten": true`, `"name": "TU Delft"`} {
+		if !strings.Contains(first.stdout, want) {
+			t.Errorf("export lacks %s", want)
+		}
+	}
+	if strings.Contains(first.stdout, "grant writing") {
+		t.Errorf("a forgotten member's skills were exported")
+	}
+
+	_, dstURL := schemaURL(t)
+	dst := map[string]string{"KNOOP_DATABASE_URL": dstURL}
+	imp := knoop(t, dst, strings.NewReader(first.stdout), "import")
+	if imp.code != 0 || !strings.Contains(imp.stdout, "3 members, 1 goals, 4 commitments, 1 asks, 1 rooms, 1 schedules") {
+		t.Fatalf("import: %v", imp)
+	}
+	second := knoop(t, dst, nil, "export", "--room", "r1")
+	if second.code != 0 || second.stdout != first.stdout {
+		t.Fatalf("export after import differs:\n--- first\n%s\n--- second\n%s", first.stdout, second.stdout)
+	}
+	// The search index was rebuilt: the imported network finds alice.
+	who := knoop(t, dst, strings.NewReader("who cold chain\ncommitments all\n"), "console", "--as", "carol", "--room", "r1")
+	if !strings.Contains(who.stdout, "alice (Havenbedrijf Rotterdam)") || !strings.Contains(who.stdout, "endorsed by 1") ||
+		!strings.Contains(who.stdout, "#3 the safety case") {
+		t.Fatalf("imported network answers:\n%s", who.stdout)
+	}
+	// Importing again is refused: the room belongs to a network now.
+	if again := knoop(t, dst, strings.NewReader(first.stdout), "import"); again.code != 1 || !strings.Contains(again.stderr, "already belongs to network") {
+		t.Fatalf("second import: %v", again)
+	}
+}
+
+// A bad document is refused with a clear reason and changes nothing.
+func TestImportRefusesBadDocuments(t *testing.T) {
+	_, dbURL := schemaURL(t)
+	env := map[string]string{"KNOOP_DATABASE_URL": dbURL}
+	good := `{"format":"knoop-network","version":1,"network":{"name":"","charter":"","timezone":"Europe/Amsterdam","language":"nl","created_at":"2026-01-01T00:00:00Z"},` +
+		`"rooms":[{"platform":"console","room_id":"x"}],"organisations":[],"members":[{"key":"m1","platform":"console","user_id":"a","nudges":"on","work_hours":[540,1020],"created_at":"2026-01-01T00:00:00Z","skills":[]}],` +
+		`"endorsements":[],"goals":[],"commitments":[],"asks":[],"schedules":[]}`
+	cases := []struct{ doc, want string }{
+		{"", "not a Knoop network export"},
+		{"\x00\x01binary", "not a Knoop network export"},
+		{`{"format":"something-else","version":1}`, `format "something-else"`},
+		{strings.Replace(good, `"version":1`, `"version":2`, 1), "version 2 is not supported"},
+		{strings.Replace(good, `"timezone":"Europe/Amsterdam"`, `"timezone":"Mars/Olympus"`, 1), "not a known zone"},
+		{strings.Replace(good, `"endorsements":[]`, `"endorsements":[{"by":"m1","of":"m9","skill":"x","weight":1,"created_at":"2026-01-01T00:00:00Z"}]`, 1), `unknown member "m9"`},
+		{strings.Replace(good, `"asks":[]`, `"asks":[{"no":1,"text":"'); DROP TABLE members; --","status":"maybe","created_at":"2026-01-01T00:00:00Z"}]`, 1), `status "maybe"`},
+		{strings.Replace(good, `"goals":[]`, `"goals":[],"extra":true`, 1), "unknown field"},
+		{good + good, "more after its end"},
+	}
+	for _, c := range cases {
+		r := knoop(t, env, strings.NewReader(c.doc), "import")
+		if r.code == 0 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("import of %.60q: %v, want %q", c.doc, r, c.want)
+		}
+	}
+	if n := query(t, dbURL, `SELECT count(*) FROM networks`); n != 0 {
+		t.Fatalf("bad imports created %d networks", n)
+	}
+	if r := knoop(t, env, strings.NewReader(good), "import"); r.code != 0 {
+		t.Fatalf("good import: %v", r)
+	}
+	if r := knoop(t, env, nil, "export"); r.code != 2 || !strings.Contains(r.stderr, "Choose a network") {
+		t.Fatalf("export without a network: %v", r)
+	}
+}
