@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -293,13 +294,23 @@ func slotsUpTo(sc store.Schedule, now time.Time, loc *time.Location) (slot, next
 	}
 }
 
+// locations caches time zones by name: loading one reads the zone
+// database, and planning asks for a zone per candidate.
+var locations sync.Map
+
 func loadLocation(name string) *time.Location {
-	if name != "" {
-		if loc, err := time.LoadLocation(name); err == nil {
-			return loc
-		}
+	if name == "" {
+		return time.UTC
 	}
-	return time.UTC
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = time.UTC
+	}
+	locations.Store(name, loc)
+	return loc
 }
 
 const nudgePage = 500
@@ -328,22 +339,28 @@ func (s *Scheduler) planNudges(ctx context.Context, now time.Time, p *Planned) e
 			break
 		}
 	}
-	for len(plans) > 0 {
-		batch := plans[:min(len(plans), 100)]
-		plans = plans[len(batch):]
-		keys := make([]string, len(batch))
-		for i, n := range batch {
-			keys[i] = n.Key
+	if len(plans) == 0 {
+		return nil
+	}
+	keys := make([]string, len(plans))
+	for i, n := range plans {
+		keys[i] = n.Key
+	}
+	claimed, err := s.b.store.NudgesClaimed(ctx, keys)
+	if err != nil {
+		return err
+	}
+	var fresh []store.Nudge
+	for _, n := range plans {
+		if !claimed[n.Key] {
+			fresh = append(fresh, n)
 		}
-		claimed, err := s.b.store.NudgesClaimed(ctx, keys)
-		if err != nil {
-			return err
-		}
-		err = s.b.store.WithTx(ctx, func(tx pgx.Tx, q *store.Queries) error {
+	}
+	for len(fresh) > 0 {
+		batch := fresh[:min(len(fresh), 100)]
+		fresh = fresh[len(batch):]
+		err := s.b.store.WithTx(ctx, func(tx pgx.Tx, q *store.Queries) error {
 			for _, n := range batch {
-				if claimed[n.Key] {
-					continue
-				}
 				n, ok, err := q.ClaimNudge(ctx, n)
 				if err != nil {
 					return err

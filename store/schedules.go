@@ -324,12 +324,19 @@ type NudgeCandidate struct {
 
 // NudgeCandidates lists open commitments due on or before dueBy whose
 // owners are still members and have not turned nudges off, after the
-// commitment id after (for paging), at most limit.
+// commitment id after (for paging), at most limit. It reads only what
+// planning needs (the commitment's id, number, owner, due date and
+// creation; the owner's preferences): the text is read when a reminder
+// is sent.
 func (q *Queries) NudgeCandidates(ctx context.Context, dueBy time.Time, after int64, limit int) ([]NudgeCandidate, error) {
-	rows, err := q.db.Query(ctx, `SELECT `+commitmentColumns+`, `+memberColumns+`, n.timezone, n.language,
-			act.at,
-			(SELECT count(*) FROM nudges x WHERE x.commitment_id = c.id AND x.overdue AND x.skipped = '' AND x.created_at > act.at)
-		`+commitmentFrom+`
+	rows, err := q.db.Query(ctx, `SELECT c.id, c.network_id, c.no, c.owner_id, c.due, c.created_at,
+			m.id, m.network_id, m.platform, m.platform_user_id, coalesce(m.timezone, ''), coalesce(m.language, ''),
+			coalesce(m.away_until, '0001-01-01'::date), m.nudges, m.work_start, m.work_end,
+			n.timezone, n.language, act.at,
+			(SELECT count(*) FROM nudges x
+				WHERE x.commitment_id = c.id AND x.overdue AND x.skipped = '' AND x.created_at > act.at)
+		FROM commitments c
+		JOIN members m ON m.id = c.owner_id
 		JOIN networks n ON n.id = c.network_id
 		CROSS JOIN LATERAL (SELECT coalesce(max(u.created_at), c.created_at) AS at FROM commitment_updates u
 			WHERE u.commitment_id = c.id AND u.member_id = c.owner_id) act
@@ -345,18 +352,14 @@ func (q *Queries) NudgeCandidates(ctx context.Context, dueBy time.Time, after in
 		var n NudgeCandidate
 		c := &n.Commitment
 		m := &n.Owner
-		err := rows.Scan(&c.ID, &c.NetworkID, &c.No, &c.OwnerID, &c.OwnerName, &c.OwnerOrg, &c.RecipientID,
-			&c.RecipientName, &c.GoalNo, &c.GoalText, &c.Text, &c.Due, &c.Status, &c.CreatedAt, &c.DoneAt, &c.LastNote,
-			&m.ID, &m.NetworkID, &m.Platform, &m.PlatformUserID, &m.DisplayName,
-			&m.OrgID, &m.OrgName, &m.Timezone, &m.Language, &m.AwayUntil, &m.Forgotten, &m.CreatedAt,
-			&m.Nudges, &m.WorkStart, &m.WorkEnd,
+		err := rows.Scan(&c.ID, &c.NetworkID, &c.No, &c.OwnerID, &c.Due, &c.CreatedAt,
+			&m.ID, &m.NetworkID, &m.Platform, &m.PlatformUserID, &m.Timezone, &m.Language,
+			&m.AwayUntil, &m.Nudges, &m.WorkStart, &m.WorkEnd,
 			&n.NetworkTimezone, &n.NetworkLanguage, &n.LastAct, &n.OverdueSent)
 		if err != nil {
 			return nil, fmt.Errorf("nudge candidates: %w", err)
 		}
-		if c.DoneAt.Year() == 1 {
-			c.DoneAt = time.Time{}
-		}
+		c.Status = StatusOpen
 		if m.AwayUntil.Year() == 1 {
 			m.AwayUntil = time.Time{}
 		}
