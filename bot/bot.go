@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"knoop/bot/metrics"
 	"knoop/store"
 )
 
@@ -29,6 +30,7 @@ type Bot struct {
 	// reminder comes; calendar says which days are working days.
 	nudgeLead int
 	calendar  *Calendar
+	metrics   *metrics.Metrics // nil: not counted
 }
 
 // Option configures a Bot.
@@ -82,11 +84,16 @@ type call struct {
 // with its cause and the member gets a short apology.
 func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 	lang := msg.Language
+	b.metrics.MessageIn(msg.Platform)
 	defer func() {
 		if p := recover(); p != nil {
-			b.log.Error("panic handling message", "panic", p, "platform", msg.Platform, "stack", string(debug.Stack()))
+			b.metrics.Error("panic")
+			b.log.ErrorContext(ctx, "panic handling message", "panic", p, "platform", msg.Platform, "stack", string(debug.Stack()))
 			reply = Reply{Lang: lang}
 			reply.add(Text, tr(lang, "internal_error"))
+		}
+		if !reply.IsZero() {
+			b.metrics.ReplyOut(msg.Platform)
 		}
 	}()
 	text, ok := Clean(msg.Text)
@@ -99,7 +106,8 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 	p := Parse(text)
 	c := &call{ctx: ctx, b: b, msg: msg, parsed: p, args: p.Args, now: b.now()}
 	if err := c.load(); err != nil {
-		b.log.Error("load member", "err", err, "platform", msg.Platform)
+		b.metrics.Error("load")
+		b.log.ErrorContext(ctx, "load member", "err", err, "platform", msg.Platform)
 		r := Reply{Lang: fallbackLang(lang, p.Lang)}
 		r.add(Text, tr(r.Lang, "internal_error"))
 		return r
@@ -114,7 +122,13 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 	if c.cmd.Coordinator && !msg.Coordinator && c.args != "" && !(c.cmd == cmdGoal && isNumber(c.args)) {
 		return c.say(tr(c.lang, "coordinators_only", c.cmd.Word(c.lang)))
 	}
+	start := time.Now()
 	r := c.cmd.run(c)
+	took := time.Since(start)
+	b.metrics.Command(c.cmd.Name, took)
+	if c.cmd == cmdWho {
+		b.metrics.WhoQuery(took)
+	}
 	if r.Lang == "" {
 		r.Lang = c.lang
 	}
@@ -225,7 +239,8 @@ func (c *call) fail(err error) Reply {
 	case errors.Is(err, context.Canceled):
 		return c.say(tr(c.lang, "internal_error"))
 	}
-	c.b.log.Error("command failed", "command", c.cmd.Name, "err", err, "platform", c.msg.Platform)
+	c.b.metrics.Error("command")
+	c.b.log.ErrorContext(c.ctx, "command failed", "command", c.cmd.Name, "err", err, "platform", c.msg.Platform)
 	return c.say(tr(c.lang, "internal_error"))
 }
 
