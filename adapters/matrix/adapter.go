@@ -19,6 +19,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"knoop/bot"
+	"knoop/bot/metrics"
 )
 
 // Platform is the name Matrix members and rooms are stored under.
@@ -32,6 +33,8 @@ type Config struct {
 	Password    string   //
 	Allow       []string // servers ("example.org") or users whose invites are accepted; empty: the bot's own server
 	Prefix      string   // command prefix; default "!knoop"
+	// Metrics receives reconnects and adapter errors; nil: not counted.
+	Metrics *metrics.Metrics
 }
 
 // Adapter is Knoop on one Matrix account.
@@ -47,6 +50,8 @@ type Adapter struct {
 	kv      bot.StateKeeper // from the handler, when it keeps state
 	start   time.Time       // events older than the first sync are history, not questions
 	resumed bool            // a sync position was saved: everything after it is new
+
+	conn metrics.Conn // what Ready reports
 
 	mu     sync.Mutex
 	direct map[id.RoomID]bool // rooms with only Knoop and one member
@@ -107,12 +112,15 @@ func (a *Adapter) Name() string { return Platform }
 // one replica syncs at a time, and syncs until ctx ends. Events being
 // handled when ctx ends are finished first.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	a.conn.Down("logging in")
+	defer a.conn.Down("stopped")
 	if kv, ok := h.(bot.StateKeeper); ok {
 		a.mu.Lock()
 		a.keeper = kv
 		a.mu.Unlock()
 	}
 	if err := a.login(ctx, h); err != nil {
+		a.conn.Down(err.Error())
 		return err
 	}
 	release, alive, err := a.lock(ctx, h)
@@ -120,6 +128,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		return err
 	}
 	defer release()
+	a.conn.Down("starting to sync")
 	defer a.work.Wait()
 	if kv, ok := h.(bot.StateKeeper); ok {
 		a.kv = kv
@@ -139,6 +148,12 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		a.resumed = tok != ""
 	}
 	syncer := a.cli.Syncer.(*mautrix.DefaultSyncer)
+	syncer.OnSync(func(context.Context, *mautrix.RespSync, string) bool {
+		a.conn.Up(a.cfg.Metrics, Platform, "syncing")
+		return true
+	})
+	a.cli.Syncer = watchedSyncer{syncer, a}
+	defer func() { a.cli.Syncer = syncer }()
 	syncer.OnEventType(event.EventMessage, func(ctx context.Context, evt *event.Event) { a.onMessage(ctx, h, evt) })
 	syncer.OnEventType(event.EventReaction, func(ctx context.Context, evt *event.Event) { a.onReaction(ctx, h, evt) })
 	syncer.OnEventType(event.StateMember, func(ctx context.Context, evt *event.Event) { a.onMember(ctx, evt) })
@@ -191,6 +206,7 @@ func (a *Adapter) lock(ctx context.Context, h bot.Handler) (func(), func() bool,
 		}
 		if !waited {
 			a.log.Info("another replica syncs this account; waiting to take over")
+			a.conn.Standby("standby: another replica syncs this account")
 		}
 		select {
 		case <-ctx.Done():
@@ -336,4 +352,24 @@ func (a *Adapter) stateKeeper() (bot.StateKeeper, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.keeper, a.keeper != nil
+}
+
+// Ready reports whether the adapter is doing its job: syncing, or standing
+// by while another replica holds this account's sync lock (ready too: the
+// string says so). The error says why not (logging in, a failed login,
+// /sync failing). Safe to call at any time, also before Run.
+func (a *Adapter) Ready() (string, error) { return a.conn.Ready() }
+
+// watchedSyncer reports failed syncs to Ready and the metrics; mautrix
+// retries them after the DefaultSyncer's wait.
+type watchedSyncer struct {
+	*mautrix.DefaultSyncer
+	a *Adapter
+}
+
+func (w watchedSyncer) OnFailedSync(res *mautrix.RespSync, err error) (time.Duration, error) {
+	w.a.cfg.Metrics.Error("sync")
+	w.a.conn.Down("sync failing: " + err.Error())
+	w.a.log.Warn("matrix sync failed; retrying", "err", err)
+	return w.DefaultSyncer.OnFailedSync(res, err)
 }

@@ -34,7 +34,7 @@ func (a *Adapter) onMessage(ctx context.Context, h bot.Handler, evt *event.Event
 	a.work.Add(1)
 	a.queue.Do(string(evt.Sender), func() {
 		defer a.work.Done()
-		ctx := context.WithoutCancel(ctx)
+		ctx := bot.WithEvent(context.WithoutCancel(ctx), string(evt.ID))
 		text, ok := a.addressed(ctx, evt, msg)
 		if !ok || !a.firstSeen(ctx, h, evt) {
 			return
@@ -50,7 +50,8 @@ func (a *Adapter) onMessage(ctx context.Context, h bot.Handler, evt *event.Event
 			return
 		}
 		if _, err := a.send(ctx, evt.RoomID, evt, thread, r, "re-"+string(evt.ID)); err != nil {
-			a.log.Error("reply failed", "room", evt.RoomID, "err", err)
+			a.cfg.Metrics.Error("reply")
+			a.log.ErrorContext(ctx, "reply failed", "room", evt.RoomID, "err", err)
 		}
 	})
 }
@@ -69,7 +70,8 @@ func (a *Adapter) firstSeen(ctx context.Context, h bot.Handler, evt *event.Event
 	}
 	first, err := d.FirstSeen(ctx, Platform, string(evt.ID))
 	if err != nil {
-		a.log.Error("dedupe failed", "event", evt.ID, "err", err)
+		a.cfg.Metrics.Error("dedupe")
+		a.log.ErrorContext(ctx, "dedupe failed", "err", err)
 		return true
 	}
 	return first
@@ -202,14 +204,15 @@ func (a *Adapter) onReaction(ctx context.Context, h bot.Handler, evt *event.Even
 	a.work.Add(1)
 	a.queue.Do(string(evt.Sender), func() {
 		defer a.work.Done()
-		ctx := context.WithoutCancel(ctx)
+		ctx := bot.WithEvent(context.WithoutCancel(ctx), string(evt.ID))
 		no, found, err := kv.State(ctx, Platform, "commitment:"+string(rc.RelatesTo.EventID))
 		if err != nil || !found || !a.firstSeen(ctx, h, evt) {
 			return
 		}
 		r := h.Handle(ctx, a.message(ctx, evt.RoomID, evt.Sender, "", verb+" "+no))
 		if _, err := a.send(ctx, evt.RoomID, nil, "", r, "re-"+string(evt.ID)); err != nil {
-			a.log.Error("reaction reply failed", "err", err)
+			a.cfg.Metrics.Error("reply")
+			a.log.ErrorContext(ctx, "reaction reply failed", "err", err)
 		}
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"knoop/bot"
+	"knoop/bot/metrics"
 )
 
 // Platform is the name Slack members and rooms are stored under.
@@ -30,6 +31,8 @@ type Config struct {
 	Mode          string   // "socket" (default) or "http"
 	Admins        []string // user ids with coordinator rights
 	Listen        string   // HTTP mode: address to serve on
+	// Metrics receives reconnects and adapter errors; nil: not counted.
+	Metrics *metrics.Metrics
 	// Wait is how long an event may take before it is acknowledged anyway
 	// (Slack wants an answer within 3 s). Zero: 2.5 s.
 	Wait time.Duration
@@ -50,6 +53,9 @@ type Adapter struct {
 
 	work  sync.WaitGroup // events being handled, for a clean shutdown
 	queue bot.Queue      // one member's events in order
+
+	conn    metrics.Conn // what Ready reports
+	mounted mountPoint   // HTTP mode behind a server the caller runs
 }
 
 type identity struct {
@@ -128,8 +134,11 @@ func (a *Adapter) RendersActions() bool { return true }
 // Run connects (auth.test), then serves Socket Mode or HTTP mode until ctx
 // ends. Events in flight when ctx ends are finished before Run returns.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	a.conn.Down("connecting")
+	defer a.conn.Down("stopped")
 	auth, err := a.api.AuthTestContext(ctx)
 	if err != nil {
+		a.conn.Down("auth.test failed: " + err.Error())
 		return fmt.Errorf("slack: auth.test: %w", err)
 	}
 	a.self = identity{userID: auth.UserID, teamID: auth.TeamID}

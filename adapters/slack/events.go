@@ -27,7 +27,8 @@ func (a *Adapter) firstSeen(ctx context.Context, h bot.Handler, id string) bool 
 	first, err := d.FirstSeen(ctx, Platform, id)
 	if err != nil {
 		// Better a rare double answer than a lost question.
-		a.log.Error("dedupe failed", "event_id", id, "err", err)
+		a.cfg.Metrics.Error("dedupe")
+		a.log.ErrorContext(ctx, "dedupe failed", "event_id", id, "err", err)
 		return true
 	}
 	return first
@@ -38,7 +39,7 @@ func (a *Adapter) firstSeen(ctx context.Context, h bot.Handler, id string) bool 
 func (a *Adapter) handleEvent(ctx context.Context, h bot.Handler, ev slackevents.EventsAPIEvent) {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if ok && !a.firstSeen(ctx, h, cb.EventID) {
-		a.log.Info("duplicate event dropped", "event_id", cb.EventID)
+		a.log.InfoContext(ctx, "duplicate event dropped", "event_id", cb.EventID)
 		return
 	}
 	switch e := ev.InnerEvent.Data.(type) {
@@ -71,12 +72,14 @@ func (a *Adapter) answer(ctx context.Context, h bot.Handler, msg bot.Message) {
 		// A personal view (an export, my commitments) asked in a channel
 		// is shown to the asker only.
 		if err := a.postPrivate(ctx, msg.RoomID, msg.UserID, msg.ThreadID, r); err != nil {
-			a.log.Error("private reply failed", "err", err, "channel", msg.RoomID)
+			a.cfg.Metrics.Error("reply")
+			a.log.ErrorContext(ctx, "private reply failed", "err", err, "channel", msg.RoomID)
 		}
 		return
 	}
 	if _, err := a.post(ctx, msg.RoomID, msg.ThreadID, r); err != nil {
-		a.log.Error("reply failed", "err", err, "channel", msg.RoomID)
+		a.cfg.Metrics.Error("reply")
+		a.log.ErrorContext(ctx, "reply failed", "err", err, "channel", msg.RoomID)
 	}
 }
 
@@ -85,6 +88,7 @@ func (a *Adapter) answer(ctx context.Context, h bot.Handler, msg bot.Message) {
 // when the answer was ready in time; a late answer is posted instead.
 func (a *Adapter) slashWork(h bot.Handler, cmd slack.SlashCommand) func(ctx context.Context, late func() bool) any {
 	return func(ctx context.Context, late func() bool) any {
+		ctx = bot.WithEvent(ctx, "slash:"+cmd.TriggerID)
 		text := strings.TrimSpace(cmd.Text)
 		if w := strings.ToLower(text); w == "commit" || w == "toezeggen" {
 			a.openCommitModal(ctx, h, cmd.TriggerID, cmd.ChannelID, cmd.UserID, w == "toezeggen")
@@ -101,7 +105,7 @@ func (a *Adapter) slashWork(h bot.Handler, cmd slack.SlashCommand) func(ctx cont
 				_, err = a.post(ctx, cmd.ChannelID, "", r)
 			}
 			if err != nil {
-				a.log.Error("late slash reply failed", "err", err)
+				a.log.ErrorContext(ctx, "late slash reply failed", "err", err)
 			}
 			return nil
 		}
@@ -118,6 +122,7 @@ func (a *Adapter) slashWork(h bot.Handler, cmd slack.SlashCommand) func(ctx cont
 // validation errors, or nil to close the modal).
 func (a *Adapter) interactionWork(h bot.Handler, cb slack.InteractionCallback) func(ctx context.Context, late func() bool) any {
 	return func(ctx context.Context, _ func() bool) any {
+		ctx = bot.WithEvent(ctx, "interaction:"+cb.TriggerID)
 		switch cb.Type {
 		case slack.InteractionTypeBlockActions:
 			for _, act := range cb.ActionCallback.BlockActions {
@@ -138,6 +143,9 @@ func (a *Adapter) interactionWork(h bot.Handler, cb slack.InteractionCallback) f
 // eventWork answers an Events API callback.
 func (a *Adapter) eventWork(h bot.Handler, ev slackevents.EventsAPIEvent) func(ctx context.Context, late func() bool) any {
 	return func(ctx context.Context, _ func() bool) any {
+		if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
+			ctx = bot.WithEvent(ctx, cb.EventID)
+		}
 		a.handleEvent(ctx, h, ev)
 		return nil
 	}

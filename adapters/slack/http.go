@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -115,9 +116,55 @@ func (a *Adapter) verified(next func(http.ResponseWriter, *http.Request, []byte)
 	}
 }
 
+// mountPoint holds the HTTP-mode endpoints while Run runs, for a server
+// the caller runs (HTTPHandler). Requests in flight hold the read lock, so
+// closing waits for them before Run waits for their work.
+type mountPoint struct {
+	mu      sync.RWMutex
+	handler http.Handler // nil: not serving (before Run, after it ended)
+}
+
+// HTTPHandler returns the HTTP-mode endpoints (/slack/events,
+// /slack/commands, /slack/interactive) for a server the caller runs:
+// knoop run serves them beside /healthz and /metrics on one listener.
+// Leave Config.Listen empty so Run does not listen itself. Until Run has
+// connected, and from the moment it is shutting down, requests are
+// answered 503 and Slack retries them.
+func (a *Adapter) HTTPHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.mounted.mu.RLock()
+		defer a.mounted.mu.RUnlock()
+		if a.mounted.handler == nil {
+			http.Error(w, "knoop is not connected to Slack", http.StatusServiceUnavailable)
+			return
+		}
+		a.mounted.handler.ServeHTTP(w, r)
+	})
+}
+
+// serveMounted makes HTTPHandler serve until ctx ends, then waits for the
+// requests in flight.
+func (a *Adapter) serveMounted(ctx context.Context, h bot.Handler) error {
+	a.mounted.mu.Lock()
+	a.mounted.handler = a.Handler(ctx, h)
+	a.mounted.mu.Unlock()
+	a.conn.Up(a.cfg.Metrics, Platform, "http mode serving")
+	a.log.Info("slack http mode serving on the shared listener")
+	<-ctx.Done()
+	a.conn.Down("shutting down")
+	a.mounted.mu.Lock()
+	a.mounted.handler = nil
+	a.mounted.mu.Unlock()
+	return nil
+}
+
 // runHTTP serves the HTTP-mode endpoints on cfg.Listen until ctx ends,
-// then lets requests in flight finish.
+// then lets requests in flight finish. With no Listen, the caller serves
+// them (HTTPHandler).
 func (a *Adapter) runHTTP(ctx context.Context, h bot.Handler) error {
+	if a.cfg.Listen == "" {
+		return a.serveMounted(ctx, h)
+	}
 	srv := &http.Server{
 		Addr:              a.cfg.Listen,
 		Handler:           a.Handler(ctx, h),
@@ -127,6 +174,7 @@ func (a *Adapter) runHTTP(ctx context.Context, h bot.Handler) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	a.log.Info("slack http mode listening", "addr", a.cfg.Listen)
+	a.conn.Up(a.cfg.Metrics, Platform, "http mode listening on "+a.cfg.Listen)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("slack: http: %w", err)

@@ -43,7 +43,7 @@ func (a *Adapter) user(ctx context.Context, userID string) cachedUser {
 	info, err := a.api.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
 	if err != nil {
 		// A member is still answered without the hints; the id is enough.
-		a.log.Warn("users.info failed", "user", userID, "err", err)
+		a.log.WarnContext(ctx, "users.info failed", "user", userID, "err", err)
 		return cachedUser{}
 	}
 	u := cachedUser{name: displayName(info), tz: info.TZ, lang: language(info.Locale), at: a.now()}
@@ -80,7 +80,7 @@ func (a *Adapter) teamName(ctx context.Context, teamID string) string {
 	}
 	info, err := a.api.GetOtherTeamInfoContext(ctx, teamID)
 	if err != nil || info.Name == "" {
-		a.log.Warn("team.info failed", "team", teamID, "err", err)
+		a.log.WarnContext(ctx, "team.info failed", "team", teamID, "err", err)
 		return ""
 	}
 	a.teams.Store(teamID, info.Name)

@@ -41,7 +41,7 @@ func (a *Adapter) openCommitModal(ctx context.Context, h bot.Handler, triggerID,
 	if gl, ok := h.(bot.GoalLister); ok {
 		goals, err := gl.GoalChoices(ctx, a.message(ctx, userID, channel, "", "", false))
 		if err != nil {
-			a.log.Error("goal choices", "err", err)
+			a.log.ErrorContext(ctx, "goal choices", "err", err)
 		}
 		if len(goals) > 0 {
 			opts := make([]*slack.OptionBlockObject, 0, len(goals))
@@ -62,7 +62,7 @@ func (a *Adapter) openCommitModal(ctx context.Context, h bot.Handler, triggerID,
 		Blocks:          slack.Blocks{BlockSet: blocks},
 	}
 	if _, err := a.api.OpenViewContext(ctx, triggerID, view); err != nil {
-		a.log.Error("views.open failed", "err", err, "user", userID)
+		a.log.ErrorContext(ctx, "views.open failed", "err", err, "user", userID)
 	}
 }
 
@@ -85,7 +85,7 @@ func (a *Adapter) openDateModal(ctx context.Context, triggerID, channel, command
 		}},
 	}
 	if _, err := a.api.OpenViewContext(ctx, triggerID, view); err != nil {
-		a.log.Error("views.open failed", "err", err)
+		a.log.ErrorContext(ctx, "views.open failed", "err", err)
 	}
 }
 
@@ -134,7 +134,7 @@ func (a *Adapter) submitView(ctx context.Context, h bot.Handler, cb slack.Intera
 		_, err = a.post(ctx, channel, thread, r)
 	}
 	if err != nil {
-		a.log.Error("modal reply failed", "err", err)
+		a.log.ErrorContext(ctx, "modal reply failed", "err", err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -46,7 +47,8 @@ func (a *Adapter) dispatch(ctx context.Context, key string, work func(ctx contex
 		var result any
 		defer func() {
 			if p := recover(); p != nil {
-				a.log.Error("panic handling slack event", "panic", p)
+				a.cfg.Metrics.Error("panic")
+				a.log.Error("panic handling slack event", "panic", p, "stack", string(debug.Stack()))
 				result = nil
 			}
 			timer.Stop()

@@ -60,14 +60,20 @@ func (a *Adapter) socketEvent(ctx context.Context, h bot.Handler, sm *socketmode
 		return
 	}
 	switch ev.Type {
-	case socketmode.EventTypeConnecting, socketmode.EventTypeConnected, socketmode.EventTypeHello:
-		a.log.Debug("socket mode", "event", string(ev.Type))
+	case socketmode.EventTypeConnected:
+		a.log.Debug("socket mode", "type", string(ev.Type))
+		a.conn.Up(a.cfg.Metrics, Platform, "socket mode connected")
+	case socketmode.EventTypeConnecting, socketmode.EventTypeHello:
+		a.log.Debug("socket mode", "type", string(ev.Type))
 	case socketmode.EventTypeDisconnect:
 		a.log.Info("socket mode disconnect requested; reconnecting")
+		a.conn.Down("socket mode reconnecting after a disconnect request")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
-		a.log.Warn("socket mode connection problem", "event", string(ev.Type), "data", fmt.Sprint(ev.Data))
+		a.log.Warn("socket mode connection problem", "type", string(ev.Type), "err", fmt.Sprint(ev.Data))
+		a.conn.Down("socket mode connection problem: " + string(ev.Type))
 	case socketmode.EventTypeInvalidAuth:
 		a.log.Error("socket mode: the app-level token was refused")
+		a.conn.Down("socket mode: the app-level token was refused")
 	case socketmode.EventTypeErrorBadMessage:
 		// Acknowledge it if it has an envelope id, so Slack does not send
 		// the same broken envelope again; log it without its content.
@@ -110,6 +116,7 @@ func (a *Adapter) ack(ctx context.Context, sm *socketmode.Client, req *socketmod
 			a.log.Info("not acknowledged: shutting down; Slack redelivers it", "envelope", req.EnvelopeID)
 			return
 		}
+		a.cfg.Metrics.Error("ack")
 		a.log.Warn("ack failed", "envelope", req.EnvelopeID, "err", err)
 	}
 }

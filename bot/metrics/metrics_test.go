@@ -64,3 +64,29 @@ func TestNilMetrics(t *testing.T) {
 		t.Errorf("nil metrics handler answered %d", rec.Code)
 	}
 }
+
+// Conn reports its state and counts a reconnect only after a loss.
+func TestConn(t *testing.T) {
+	t.Parallel()
+	m := metrics.New()
+	var c metrics.Conn
+	if _, err := c.Ready(); err == nil || err.Error() != "not started" {
+		t.Errorf("zero Conn: %v", err)
+	}
+	c.Down("connecting")
+	c.Up(m, "slack", "connected")
+	if d, err := c.Ready(); err != nil || d != "connected" {
+		t.Errorf("after Up: %q %v", d, err)
+	}
+	c.Up(m, "slack", "connected")
+	c.Down("lost")
+	if _, err := c.Ready(); err == nil || err.Error() != "lost" {
+		t.Errorf("after Down: %v", err)
+	}
+	c.Up(m, "slack", "connected")
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if !strings.Contains(rec.Body.String(), `knoop_adapter_reconnects_total{platform="slack"} 1`) {
+		t.Errorf("want one reconnect:\n%s", rec.Body.String())
+	}
+}
