@@ -63,7 +63,10 @@ func (a *Adapter) socketEvent(ctx context.Context, h bot.Handler, sm *socketmode
 	case socketmode.EventTypeConnected:
 		a.log.Debug("socket mode", "type", string(ev.Type))
 		a.conn.Up(a.cfg.Metrics, Platform, "socket mode connected")
-	case socketmode.EventTypeConnecting, socketmode.EventTypeHello:
+	case socketmode.EventTypeConnecting:
+		a.log.Debug("socket mode", "type", string(ev.Type))
+		a.conn.Down("socket mode connecting")
+	case socketmode.EventTypeHello:
 		a.log.Debug("socket mode", "type", string(ev.Type))
 	case socketmode.EventTypeDisconnect:
 		a.log.Info("socket mode disconnect requested; reconnecting")

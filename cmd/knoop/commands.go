@@ -18,6 +18,7 @@ import (
 	matrixadapter "knoop/adapters/matrix"
 	slackadapter "knoop/adapters/slack"
 	"knoop/bot"
+	"knoop/bot/metrics"
 	"knoop/store"
 )
 
@@ -138,7 +139,8 @@ func runRun(e env, args []string) error {
 		return err
 	}
 	log := e.logger(cfg, false)
-	adapters, err := configuredAdapters(cfg, log)
+	m := metrics.New()
+	adapters, err := configuredAdapters(cfg, log, m)
 	if err != nil {
 		return err
 	}
@@ -148,20 +150,50 @@ func runRun(e env, args []string) error {
 	if cfg.Database.URL == "" {
 		return errors.New("database.url (or KNOOP_DATABASE_URL) is required for `knoop run`")
 	}
+	var ops *opsServer
+	if cfg.HTTP.Listen != "" {
+		if ops, err = newOpsServer(cfg.HTTP.Listen, m); err != nil {
+			return err
+		}
+		log.Info("http listening", "addr", ops.Addr(), "endpoints", "/healthz /readyz /metrics")
+	}
 	db, err := openDatabase(e, cfg, log, false)
 	if err != nil {
+		if ops != nil {
+			_ = ops.ln.Close()
+		}
 		return err
 	}
 	defer db.close()
-	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language))
+	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language), bot.WithMetrics(m))
 	go b.Maintain(e.ctx)
 	sched, err := bot.NewScheduler(b, adapters, bot.SchedulerOptions{})
 	if err != nil {
 		return err
 	}
 	schedDone := make(chan error, 1)
-	go func() { schedDone <- sched.Run(e.ctx, schedulerGrace) }()
+	go func() { schedDone <- sched.Run(e.ctx, cfg.Run.ShutdownGrace) }()
 	defer func() { <-schedDone }()
+
+	// /readyz: the database answers, the scheduler works jobs and every
+	// adapter is connected.
+	ready := []namedCheck{
+		{"database", func(ctx context.Context) (string, error) { return "", db.store.Pool().Ping(ctx) }},
+		{"scheduler", func(context.Context) (string, error) { return "", sched.Ready() }},
+	}
+	for _, a := range adapters {
+		if r, ok := a.(readier); ok {
+			ready = append(ready, namedCheck{a.Name(), func(context.Context) (string, error) { return r.Ready() }})
+		}
+		if sa, ok := a.(*slackadapter.Adapter); ok && cfg.Slack.Mode == "http" {
+			ops.mux.Handle("/slack/", sa.HTTPHandler())
+		}
+	}
+	if ops != nil {
+		ops.checks = ready
+		ops.Serve()
+	}
+
 	errc := make(chan error, len(adapters))
 	for _, a := range adapters {
 		go func() {
@@ -169,23 +201,53 @@ func runRun(e env, args []string) error {
 			errc <- a.Run(e.ctx, b)
 		}()
 	}
-	var first error
-	for range adapters {
-		if err := <-errc; err != nil && first == nil && e.ctx.Err() == nil {
-			first = err
+	done := make(chan error, 1) // the first adapter error, once all returned
+	go func() {
+		var first error
+		for range adapters {
+			if err := <-errc; err != nil && first == nil && e.ctx.Err() == nil {
+				first = err
+			}
+		}
+		done <- first
+	}()
+	var runErr error
+	select {
+	case runErr = <-done:
+	case <-e.ctx.Done():
+		// SIGTERM: the adapters stop taking events and finish the ones
+		// they took, within the grace.
+		log.Info("shutting down", "grace", cfg.Run.ShutdownGrace.String())
+		if ops != nil {
+			ops.stopping.Store(true)
+		}
+		grace := time.NewTimer(cfg.Run.ShutdownGrace)
+		defer grace.Stop()
+		select {
+		case runErr = <-done:
+			log.Info("shut down cleanly")
+		case <-grace.C:
+			log.Error("shutdown grace exceeded: exiting with events unfinished", "grace", cfg.Run.ShutdownGrace.String())
+			runErr = fmt.Errorf("events still in flight after the shutdown grace of %s", cfg.Run.ShutdownGrace)
 		}
 	}
-	return first
+	if ops != nil {
+		shut, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), time.Second)
+		defer cancel()
+		_ = ops.Shutdown(shut)
+	}
+	return runErr
 }
 
 // configuredAdapters builds the adapters the configuration enables: Slack
 // when it has a bot token, Matrix when it has a homeserver.
-func configuredAdapters(cfg Config, log *slog.Logger) ([]bot.Adapter, error) {
+func configuredAdapters(cfg Config, log *slog.Logger, m *metrics.Metrics) ([]bot.Adapter, error) {
 	var out []bot.Adapter
 	if cfg.Slack.BotToken != "" {
 		a, err := slackadapter.New(slackadapter.Config{
 			BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken, SigningSecret: cfg.Slack.SigningSecret,
-			APIURL: cfg.Slack.APIURL, Mode: cfg.Slack.Mode, Admins: cfg.Slack.Admins, Listen: cfg.HTTP.Listen,
+			APIURL: cfg.Slack.APIURL, Mode: cfg.Slack.Mode, Admins: cfg.Slack.Admins, Metrics: m,
+			// HTTP mode is served by knoop run's one server, beside /healthz.
 		}, log)
 		if err != nil {
 			return nil, err
@@ -195,7 +257,7 @@ func configuredAdapters(cfg Config, log *slog.Logger) ([]bot.Adapter, error) {
 	if cfg.Matrix.Homeserver != "" {
 		a, err := matrixadapter.New(matrixadapter.Config{
 			Homeserver: cfg.Matrix.Homeserver, UserID: cfg.Matrix.UserID, AccessToken: cfg.Matrix.AccessToken,
-			Password: cfg.Matrix.Password, Allow: cfg.Matrix.Allow,
+			Password: cfg.Matrix.Password, Allow: cfg.Matrix.Allow, Metrics: m,
 		}, log)
 		if err != nil {
 			return nil, err

@@ -33,6 +33,9 @@ type Config struct {
 	HTTP struct {
 		Listen string `toml:"listen"`
 	} `toml:"http"`
+	Run struct {
+		ShutdownGrace time.Duration `toml:"shutdown_grace"`
+	} `toml:"run"`
 	Slack struct {
 		BotToken      string   `toml:"bot_token"`
 		AppToken      string   `toml:"app_token"`
@@ -56,9 +59,10 @@ func defaultConfig() Config {
 	c.Network.Timezone = "Europe/Amsterdam"
 	c.Network.Language = "en"
 	c.Log.Level = "info"
-	c.Log.Format = "text"
+	c.Log.Format = "auto"
 	c.Console.Coordinator = true
 	c.HTTP.Listen = "127.0.0.1:8080"
+	c.Run.ShutdownGrace = 10 * time.Second
 	c.Slack.Mode = "socket"
 	c.Slack.Admins = []string{}
 	c.Matrix.Allow = []string{}
@@ -119,6 +123,13 @@ func (c *Config) applyEnv(env func(string) string) error {
 	if v := env("KNOOP_HTTP_LISTEN"); v != "" {
 		c.HTTP.Listen = v
 	}
+	if v := env("KNOOP_RUN_SHUTDOWN_GRACE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("KNOOP_RUN_SHUTDOWN_GRACE: %w", err)
+		}
+		c.Run.ShutdownGrace = d
+	}
 	// Secrets are best kept out of the file: the environment wins.
 	for key, dst := range map[string]*string{
 		"KNOOP_SLACK_BOT_TOKEN":      &c.Slack.BotToken,
@@ -154,8 +165,14 @@ func (c *Config) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("log.level must be debug, info, warn or error, got %q", c.Log.Level))
 	}
-	if c.Log.Format != "text" && c.Log.Format != "json" {
-		errs = append(errs, fmt.Errorf("log.format must be text or json, got %q", c.Log.Format))
+	if c.Log.Format != "auto" && c.Log.Format != "text" && c.Log.Format != "json" {
+		errs = append(errs, fmt.Errorf("log.format must be auto, text or json, got %q", c.Log.Format))
+	}
+	if c.Run.ShutdownGrace < 0 || c.Run.ShutdownGrace > time.Hour {
+		errs = append(errs, fmt.Errorf("run.shutdown_grace must be 0s..1h, got %s", c.Run.ShutdownGrace))
+	}
+	if c.Slack.Mode == "http" && c.Slack.BotToken != "" && c.HTTP.Listen == "" {
+		errs = append(errs, errors.New("slack.mode = \"http\" needs http.listen: Slack's requests arrive there"))
 	}
 	if c.Slack.Mode != "socket" && c.Slack.Mode != "http" {
 		errs = append(errs, fmt.Errorf("slack.mode must be socket or http, got %q", c.Slack.Mode))

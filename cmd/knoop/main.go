@@ -19,6 +19,10 @@ import (
 	"runtime/debug"
 	"syscall"
 	_ "time/tzdata" // timezones work on machines without a zoneinfo database
+
+	"golang.org/x/term"
+
+	"knoop/bot"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -139,10 +143,18 @@ func (e env) logger(cfg Config, quiet bool) *slog.Logger {
 		level = slog.LevelWarn
 	}
 	opts := &slog.HandlerOptions{Level: level}
-	if cfg.Log.Format == "json" {
-		return slog.New(slog.NewJSONHandler(e.stderr, opts))
+	format := cfg.Log.Format
+	if format == "auto" {
+		format = "json"
+		if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			format = "text"
+		}
 	}
-	return slog.New(slog.NewTextHandler(e.stderr, opts))
+	// Records logged with an event's context carry its id (bot.WithEvent).
+	if format == "json" {
+		return slog.New(bot.LogHandler(slog.NewJSONHandler(e.stderr, opts)))
+	}
+	return slog.New(bot.LogHandler(slog.NewTextHandler(e.stderr, opts)))
 }
 
 func explicitFlag(fs *flag.FlagSet, name string) bool {

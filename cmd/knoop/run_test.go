@@ -66,6 +66,7 @@ func startRun(t *testing.T, fake *slackfake.Server, extra map[string]string) *ru
 		"KNOOP_SLACK_APP_TOKEN": "xapp-1-run-test",
 		"KNOOP_SLACK_API_URL":   fake.APIURL(),
 		"KNOOP_LOG_LEVEL":       "debug",
+		"KNOOP_HTTP_LISTEN":     "127.0.0.1:0",
 	}
 	for k, v := range extra {
 		env[k] = v
@@ -80,7 +81,9 @@ func startRun(t *testing.T, fake *slackfake.Server, extra map[string]string) *ru
 			t.Logf("knoop run stderr:\n%s", r.stderr)
 		}
 	})
-	fake.WaitConnections(1, runWait)
+	if env["KNOOP_SLACK_MODE"] != "http" && env["KNOOP_SLACK_BOT_TOKEN"] != "" {
+		fake.WaitConnections(1, runWait)
+	}
 	return r
 }
 

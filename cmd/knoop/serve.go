@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"knoop/bot/metrics"
+)
+
+// namedCheck is one readiness condition of /readyz: ready returns what is
+// fine ("socket mode connected") or an error saying what is not.
+type namedCheck struct {
+	name  string
+	ready func(ctx context.Context) (string, error)
+}
+
+// readier is what an adapter offers /readyz (Slack and Matrix do).
+type readier interface {
+	Ready() (string, error)
+}
+
+// readyTimeout bounds all checks of one /readyz request.
+const readyTimeout = 3 * time.Second
+
+// opsServer is knoop run's one HTTP server on [http] listen: /healthz,
+// /readyz, /metrics, and whatever else is mounted on its mux (Slack's
+// HTTP-mode endpoints).
+type opsServer struct {
+	mux      *http.ServeMux
+	srv      *http.Server
+	ln       net.Listener
+	checks   []namedCheck
+	stopping atomic.Bool // /readyz says so once shutdown began
+}
+
+// newOpsServer binds addr, so a taken port fails the start at once.
+// Serve starts answering.
+func newOpsServer(addr string, m *metrics.Metrics) (*opsServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("http.listen: %w", err)
+	}
+	s := &opsServer{mux: http.NewServeMux(), ln: ln}
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", m.Handler())
+	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 5 * time.Second}
+	return s, nil
+}
+
+// Addr is the bound address (useful with port 0).
+func (s *opsServer) Addr() string { return s.ln.Addr().String() }
+
+// Serve answers requests until Shutdown. The checks must be complete
+// before it is called.
+func (s *opsServer) Serve() {
+	go func() { _ = s.srv.Serve(s.ln) }()
+}
+
+// Shutdown stops accepting and waits for requests in flight until ctx ends.
+func (s *opsServer) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+
+// readyz runs every check: 200 when all pass, else 503; one line per
+// check either way ("ok name: detail" or "FAIL name: reason").
+func (s *opsServer) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+	defer cancel()
+	lines, ok := s.ready(ctx)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if !ok {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	fmt.Fprint(w, strings.Join(lines, "\n")+"\n")
+}
+
+func (s *opsServer) ready(ctx context.Context) ([]string, bool) {
+	ok := true
+	var lines []string
+	if s.stopping.Load() {
+		ok = false
+		lines = append(lines, "FAIL knoop: shutting down")
+	}
+	for _, c := range s.checks {
+		detail, err := c.ready(ctx)
+		switch {
+		case err != nil:
+			ok = false
+			lines = append(lines, fmt.Sprintf("FAIL %s: %v", c.name, oneLine(err.Error())))
+		case detail != "":
+			lines = append(lines, fmt.Sprintf("ok %s: %s", c.name, oneLine(detail)))
+		default:
+			lines = append(lines, "ok "+c.name)
+		}
+	}
+	return lines, ok
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
