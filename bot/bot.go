@@ -126,6 +126,7 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 	r := c.cmd.run(c)
 	took := time.Since(start)
 	b.metrics.Command(c.cmd.Name, took)
+	b.log.DebugContext(ctx, "command handled", "platform", msg.Platform, "command", c.cmd.Name, "duration", took)
 	if c.cmd == cmdWho {
 		b.metrics.WhoQuery(took)
 	}

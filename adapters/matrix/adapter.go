@@ -111,16 +111,21 @@ func (a *Adapter) Name() string { return Platform }
 // Run logs in (keeping a password login's token), takes the sync lock so
 // one replica syncs at a time, and syncs until ctx ends. Events being
 // handled when ctx ends are finished first.
-func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) (runErr error) {
 	a.conn.Down("logging in")
-	defer a.conn.Down("stopped")
+	defer func() {
+		if runErr != nil {
+			a.conn.Down(runErr.Error())
+		} else {
+			a.conn.Down("stopped")
+		}
+	}()
 	if kv, ok := h.(bot.StateKeeper); ok {
 		a.mu.Lock()
 		a.keeper = kv
 		a.mu.Unlock()
 	}
 	if err := a.login(ctx, h); err != nil {
-		a.conn.Down(err.Error())
 		return err
 	}
 	release, alive, err := a.lock(ctx, h)

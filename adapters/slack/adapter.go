@@ -133,12 +133,17 @@ func (a *Adapter) RendersActions() bool { return true }
 
 // Run connects (auth.test), then serves Socket Mode or HTTP mode until ctx
 // ends. Events in flight when ctx ends are finished before Run returns.
-func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) (runErr error) {
 	a.conn.Down("connecting")
-	defer a.conn.Down("stopped")
+	defer func() {
+		if runErr != nil {
+			a.conn.Down(runErr.Error())
+		} else {
+			a.conn.Down("stopped")
+		}
+	}()
 	auth, err := a.api.AuthTestContext(ctx)
 	if err != nil {
-		a.conn.Down("auth.test failed: " + err.Error())
 		return fmt.Errorf("slack: auth.test: %w", err)
 	}
 	a.self = identity{userID: auth.UserID, teamID: auth.TeamID}

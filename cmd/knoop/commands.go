@@ -198,7 +198,11 @@ func runRun(e env, args []string) error {
 	for _, a := range adapters {
 		go func() {
 			log.Info("adapter starting", "platform", a.Name())
-			errc <- a.Run(e.ctx, b)
+			err := a.Run(e.ctx, b)
+			if err != nil && e.ctx.Err() == nil {
+				log.Error("adapter stopped", "platform", a.Name(), "err", err)
+			}
+			errc <- err
 		}()
 	}
 	done := make(chan error, 1) // the first adapter error, once all returned

@@ -88,7 +88,7 @@ func TestExampleConfigNamesTheEnvVariables(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, v := range []string{"KNOOP_DATABASE_URL", "KNOOP_DATABASE_MAX_CONNS", "KNOOP_NETWORK_TIMEZONE",
-		"KNOOP_NETWORK_LANGUAGE", "KNOOP_LOG_LEVEL", "KNOOP_LOG_FORMAT"} {
+		"KNOOP_NETWORK_LANGUAGE", "KNOOP_LOG_LEVEL", "KNOOP_LOG_FORMAT", "KNOOP_HTTP_LISTEN", "KNOOP_RUN_SHUTDOWN_GRACE"} {
 		if !strings.Contains(string(b), v) {
 			t.Errorf("config.example.toml does not mention %s", v)
 		}
@@ -277,6 +277,10 @@ func TestConfigInvalidValues(t *testing.T) {
 		{"env log level", "", map[string]string{"KNOOP_LOG_LEVEL": "loud"}, "log.level"},
 		{"env log format", "", map[string]string{"KNOOP_LOG_FORMAT": "yaml"}, "log.format"},
 		{"env max_conns 0", "", map[string]string{"KNOOP_DATABASE_MAX_CONNS": "0"}, "max_conns"},
+		{"shutdown grace negative", "[run]\nshutdown_grace = \"-1s\"\n", nil, "run.shutdown_grace"},
+		{"shutdown grace not a duration", "[run]\nshutdown_grace = \"soon\"\n", nil, "shutdown_grace"},
+		{"env shutdown grace", "", map[string]string{"KNOOP_RUN_SHUTDOWN_GRACE": "soon"}, "KNOOP_RUN_SHUTDOWN_GRACE"},
+		{"slack http mode without listen", "[http]\nlisten = \"\"\n[slack]\nbot_token = \"xoxb-1\"\nmode = \"http\"\n", nil, "http.listen"},
 		{"env max_conns not a number", "", map[string]string{"KNOOP_DATABASE_MAX_CONNS": "lots"}, "KNOOP_DATABASE_MAX_CONNS"},
 		{"env max_conns overflow", "", map[string]string{"KNOOP_DATABASE_MAX_CONNS": "5000000000"}, "KNOOP_DATABASE_MAX_CONNS"},
 	} {
