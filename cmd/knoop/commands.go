@@ -164,7 +164,17 @@ func runRun(e env, args []string) error {
 		}
 		return err
 	}
-	defer db.close()
+	defer func() {
+		// Work left behind by an exceeded grace holds connections, and
+		// closing the pool waits for them: wait a little, not forever.
+		closed := make(chan struct{})
+		go func() { db.close(); close(closed) }()
+		select {
+		case <-closed:
+		case <-time.After(2 * time.Second):
+			log.Warn("database connections still busy at exit")
+		}
+	}()
 	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language), bot.WithMetrics(m))
 	go b.Maintain(e.ctx)
 	sched, err := bot.NewScheduler(b, adapters, bot.SchedulerOptions{})

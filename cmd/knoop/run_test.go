@@ -54,25 +54,45 @@ type running struct {
 // database in a throw-away schema, as the environment would configure it.
 func startRun(t *testing.T, fake *slackfake.Server, extra map[string]string) *running {
 	t.Helper()
-	schema, dbURL := schemaURL(t)
+	env := map[string]string{
+		"KNOOP_SLACK_BOT_TOKEN": "xoxb-run-test",
+		"KNOOP_SLACK_APP_TOKEN": "xapp-1-run-test",
+		"KNOOP_SLACK_API_URL":   fake.APIURL(),
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	r := startKnoop(t, env)
+	r.fake = fake
+	if env["KNOOP_SLACK_MODE"] != "http" && env["KNOOP_SLACK_BOT_TOKEN"] != "" {
+		fake.WaitConnections(1, runWait)
+	}
+	return r
+}
+
+// startKnoop starts `knoop run` with env over the defaults of the run
+// tests: debug logs, HTTP on a free port, the database in a throw-away
+// schema unless env names one.
+func startKnoop(t *testing.T, extra map[string]string) *running {
+	t.Helper()
 	empty := filepath.Join(t.TempDir(), "empty.toml")
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env := map[string]string{
-		"KNOOP_CONFIG":          empty,
-		"KNOOP_DATABASE_URL":    dbURL,
-		"KNOOP_SLACK_BOT_TOKEN": "xoxb-run-test",
-		"KNOOP_SLACK_APP_TOKEN": "xapp-1-run-test",
-		"KNOOP_SLACK_API_URL":   fake.APIURL(),
-		"KNOOP_LOG_LEVEL":       "debug",
-		"KNOOP_HTTP_LISTEN":     "127.0.0.1:0",
+		"KNOOP_CONFIG":      empty,
+		"KNOOP_LOG_LEVEL":   "debug",
+		"KNOOP_HTTP_LISTEN": "127.0.0.1:0",
 	}
 	for k, v := range extra {
 		env[k] = v
 	}
+	var schema string
+	if env["KNOOP_DATABASE_URL"] == "" {
+		schema, env["KNOOP_DATABASE_URL"] = schemaURL(t)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{t: t, fake: fake, schema: schema, dbURL: dbURL, cancel: cancel, code: make(chan int, 1), stderr: &syncBuffer{}}
+	r := &running{t: t, schema: schema, dbURL: env["KNOOP_DATABASE_URL"], cancel: cancel, code: make(chan int, 1), stderr: &syncBuffer{}}
 	var stdout syncBuffer
 	go func() { r.code <- runMain(ctx, []string{"run"}, strings.NewReader(""), &stdout, r.stderr, envOf(env)) }()
 	t.Cleanup(func() {
@@ -81,9 +101,6 @@ func startRun(t *testing.T, fake *slackfake.Server, extra map[string]string) *ru
 			t.Logf("knoop run stderr:\n%s", r.stderr)
 		}
 	})
-	if env["KNOOP_SLACK_MODE"] != "http" && env["KNOOP_SLACK_BOT_TOKEN"] != "" {
-		fake.WaitConnections(1, runWait)
-	}
 	return r
 }
 
