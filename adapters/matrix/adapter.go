@@ -225,7 +225,7 @@ func (a *Adapter) lock(ctx context.Context, h bot.Handler) (func(), func() bool,
 // password login, or logs in with the password once and keeps the token.
 func (a *Adapter) login(ctx context.Context, h bot.Handler) error {
 	kv, _ := h.(bot.StateKeeper)
-	key := "token:" + string(a.me)
+	key := TokenKey(string(a.me))
 	if a.cfg.AccessToken == "" && kv != nil {
 		if tok, ok, err := kv.State(ctx, Platform, key); err == nil && ok {
 			a.cli.AccessToken = tok

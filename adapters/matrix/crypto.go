@@ -46,7 +46,7 @@ func (a *Adapter) setupCrypto(ctx context.Context, h bot.Handler) (func(), error
 // pickleKey returns the key that encrypts the olm account at rest,
 // creating it on first use.
 func (a *Adapter) pickleKey(ctx context.Context) ([]byte, error) {
-	name := "pickle_key:" + string(a.me)
+	name := pickleKeyName(string(a.me))
 	if v, ok, err := a.kv.State(ctx, Platform, name); err != nil {
 		return nil, err
 	} else if ok {

@@ -69,6 +69,8 @@ type Server struct {
 	views    map[string]map[string]any
 	triggers map[string]*trigger
 	failures map[string][]failure
+	scopes   []string        // the X-OAuth-Scopes of bot-token answers
+	refused  map[string]bool // tokens answered invalid_auth
 
 	sock sockState
 
@@ -88,6 +90,8 @@ func New(t testing.TB) *Server {
 		views:    map[string]map[string]any{},
 		triggers: map[string]*trigger{},
 		failures: map[string][]failure{},
+		scopes:   DefaultScopes,
+		refused:  map[string]bool{},
 	}
 	s.sock.init()
 	mux := http.NewServeMux()
@@ -136,6 +140,30 @@ func (s *Server) AddChannel(ch slack.Channel) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.channels[ch.ID] = ch
+}
+
+// DefaultScopes are the scopes a bot token has unless SetScopes says
+// otherwise: those of Knoop's app manifest.
+var DefaultScopes = []string{
+	"app_mentions:read", "chat:write", "chat:write.public", "commands", "im:history",
+	"im:read", "im:write", "users:read", "users.profile:read", "team:read",
+}
+
+// SetScopes sets the scopes the bot token was granted, sent as the
+// X-OAuth-Scopes header of every answer to a bot-token call, as Slack
+// does.
+func (s *Server) SetScopes(scopes ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.scopes = scopes
+}
+
+// RefuseToken makes every call with token (bot or app-level) fail with
+// invalid_auth, as for a revoked or mistyped token.
+func (s *Server) RefuseToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refused[token] = true
 }
 
 // FailNext makes the next call of method answer HTTP status: 429 carries a
@@ -298,6 +326,12 @@ func (s *Server) answer(c *Call) (int, map[string]any, http.Header) {
 	if f, ok := s.takeFailure(c.Method); ok {
 		return failWith(f)
 	}
+	s.mu.Lock()
+	refused, scopes := s.refused[c.Token], strings.Join(s.scopes, ",")
+	s.mu.Unlock()
+	if refused {
+		return http.StatusOK, fail("invalid_auth"), nil
+	}
 	if c.Method == "apps.connections.open" {
 		if !strings.HasPrefix(c.Token, "xapp-") {
 			return http.StatusOK, fail("invalid_auth"), nil
@@ -311,7 +345,11 @@ func (s *Server) answer(c *Call) (int, map[string]any, http.Header) {
 	if !ok {
 		return http.StatusOK, fail("unknown_method"), nil
 	}
-	return http.StatusOK, h(s, c), nil
+	hdr := http.Header{}
+	if c.Method != "apps.connections.open" {
+		hdr.Set("X-OAuth-Scopes", scopes)
+	}
+	return http.StatusOK, h(s, c), hdr
 }
 
 // ok builds {"ok":true, k1:v1, ...}.
