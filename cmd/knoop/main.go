@@ -4,6 +4,7 @@
 //	knoop run                                          run the bot on the configured platforms
 //	knoop migrate                                      apply database migrations
 //	knoop seed --members N                             fill a database with a synthetic network
+//	knoop doctor                                       check the configuration and what knoop run needs
 //	knoop version                                      print the version
 package main
 
@@ -59,6 +60,7 @@ func subcommands() []subcommand {
 		{"export", "write a network as a JSON document (--network ID or --room R)", runExport},
 		{"import", "create a network from an export document (standard input or --file)", runImport},
 		{"seed", "fill a database with a synthetic network (for benchmarks and demos)", runSeed},
+		{"doctor", "check the configuration and everything knoop run needs", runDoctor},
 		{"version", "print the version", runVersion},
 	}
 }
