@@ -5,6 +5,7 @@
 //	knoop migrate                                      apply database migrations
 //	knoop seed --members N                             fill a database with a synthetic network
 //	knoop doctor                                       check the configuration and what knoop run needs
+//	knoop ready [--url URL]                            ask a running knoop's /readyz (health checks)
 //	knoop version                                      print the version
 package main
 
@@ -61,6 +62,7 @@ func subcommands() []subcommand {
 		{"import", "create a network from an export document (standard input or --file)", runImport},
 		{"seed", "fill a database with a synthetic network (for benchmarks and demos)", runSeed},
 		{"doctor", "check the configuration and everything knoop run needs", runDoctor},
+		{"ready", "ask a running knoop's /readyz (exit 0 when ready; for health checks)", runReady},
 		{"version", "print the version", runVersion},
 	}
 }

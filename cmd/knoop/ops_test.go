@@ -99,8 +99,15 @@ func TestRunServesHealthReadinessAndMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
+	// knoop ready, the container health check, agrees.
+	if res := knoop(t, nil, nil, "ready", "--url", "http://"+r.httpAddr()+"/readyz"); res.code != 0 || !strings.Contains(res.stdout, "ok slack") {
+		t.Errorf("knoop ready while ready: %v", res)
+	}
 	if code := r.stop(); code != 0 {
 		t.Fatalf("exit %d", code)
+	}
+	if res := knoop(t, nil, nil, "ready", "--url", "http://"+r.httpAddr()+"/readyz"); res.code != 1 {
+		t.Errorf("knoop ready after exit: %v", res)
 	}
 }
 

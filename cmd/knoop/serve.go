@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -105,3 +106,29 @@ func (s *opsServer) ready(ctx context.Context) ([]string, bool) {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// runReady asks a running knoop's /readyz and exits 0 only when it is
+// ready: a health check for images without curl or wget.
+func runReady(e env, args []string) error {
+	fs, _ := e.flags("ready")
+	url := fs.String("url", "http://127.0.0.1:8080/readyz", "the /readyz URL of the running knoop")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, 2*readyTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(e.stdout, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("not ready (HTTP %d)", resp.StatusCode)
+	}
+	return nil
+}
