@@ -228,18 +228,19 @@ func (a *Adapter) onMember(ctx context.Context, evt *event.Event) {
 	if mem == nil || evt.GetStateKey() != string(a.me) || mem.Membership != event.MembershipInvite {
 		return
 	}
+	ctx = bot.WithEvent(ctx, string(evt.ID))
 	if !a.allowed(evt.Sender) {
-		a.log.Info("invite declined: sender not allowed", "room", evt.RoomID, "sender", evt.Sender)
+		a.log.InfoContext(ctx, "invite declined: sender not allowed", "room", evt.RoomID, "sender", evt.Sender)
 		return
 	}
 	a.work.Add(1)
 	go func() {
 		defer a.work.Done()
 		if _, err := a.cli.JoinRoomByID(context.WithoutCancel(ctx), evt.RoomID); err != nil {
-			a.log.Error("join failed", "room", evt.RoomID, "err", err)
+			a.log.ErrorContext(ctx, "join failed", "room", evt.RoomID, "err", err)
 			return
 		}
-		a.log.Info("joined room", "room", evt.RoomID, "invited_by", evt.Sender)
+		a.log.InfoContext(ctx, "joined room", "room", evt.RoomID, "invited_by", evt.Sender)
 	}()
 }
 
@@ -268,12 +269,12 @@ func (a *Adapter) send(ctx context.Context, room id.RoomID, inReplyTo *event.Eve
 	if r.Commitment != 0 {
 		if h, ok := a.stateKeeper(); ok {
 			if err := h.SetState(ctx, Platform, "commitment:"+string(resp.EventID), strconv.FormatInt(r.Commitment, 10)); err != nil {
-				a.log.Error("remember commitment message", "err", err)
+				a.log.ErrorContext(ctx, "remember commitment message", "err", err)
 			}
 		}
 		for _, key := range []string{"✅", "⏰"} {
 			if _, err := a.cli.SendReaction(ctx, room, resp.EventID, key); err != nil {
-				a.log.Warn("reaction failed", "err", err)
+				a.log.WarnContext(ctx, "reaction failed", "err", err)
 			}
 		}
 	}
