@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 
+	"knoop/bot/metrics"
 	"knoop/store"
 )
 
@@ -154,6 +155,7 @@ func NewScheduler(b *Bot, adapters []Adapter, opts SchedulerOptions) (*Scheduler
 // to grace before cancelling them (a cancelled job is retried later, by
 // this replica or another).
 func (s *Scheduler) Run(ctx context.Context, grace time.Duration) error {
+	defer s.countJobs()()
 	if err := s.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("scheduler: start: %w", err)
 	}
@@ -204,6 +206,8 @@ func (s *Scheduler) Tick(ctx context.Context) (Planned, error) {
 		return p, err
 	}
 	s.ticked.Store(time.Now().UnixNano())
+	s.b.metrics.AddJobs("digest", metrics.JobQueued, p.Digests)
+	s.b.metrics.AddJobs("nudge", metrics.JobQueued, p.Nudges)
 	if p != (Planned{}) {
 		s.log.Info("scheduler planned", "digests", p.Digests, "digests_skipped", p.DigestsSkipped, "nudges", p.Nudges)
 	}

@@ -130,6 +130,13 @@ func (m *Metrics) Job(kind, state string) {
 	}
 }
 
+// AddJobs counts n jobs of kind entering state at once.
+func (m *Metrics) AddJobs(kind, state string, n int) {
+	if m != nil && n > 0 {
+		m.jobs.WithLabelValues(state, kind).Add(float64(n))
+	}
+}
+
 // Reconnect counts an adapter connecting again after losing its
 // connection.
 func (m *Metrics) Reconnect(platform string) {
