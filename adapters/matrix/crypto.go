@@ -8,6 +8,8 @@ import (
 
 	"go.mau.fi/util/dbutil"
 	"maunium.net/go/mautrix/crypto/cryptohelper"
+	"maunium.net/go/mautrix/crypto/sql_store_upgrade"
+	"maunium.net/go/mautrix/sqlstatestore"
 
 	"knoop/bot"
 )
@@ -25,7 +27,19 @@ func (a *Adapter) setupCrypto(ctx context.Context, h bot.Handler) (func(), error
 	if err != nil {
 		return nil, err
 	}
-	db, err := dbutil.NewWithDB(p.SQLDB(), "pgx")
+	sqlDB := p.SQLDB()
+	// mautrix's schema upgrader asks information_schema whether its
+	// version tables exist without naming a schema, so with several
+	// schemas in one database (parallel tests, or two deployments) it
+	// finds another schema's table and then fails to read it from ours.
+	// Creating them empty in our schema first is what it does itself on
+	// a fresh database.
+	for _, table := range []string{sqlstatestore.VersionTableName, sql_store_upgrade.VersionTableName} {
+		if _, err := sqlDB.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS "+table+" (version INTEGER, compat INTEGER)"); err != nil {
+			return nil, fmt.Errorf("matrix: crypto database: %w", err)
+		}
+	}
+	db, err := dbutil.NewWithDB(sqlDB, "pgx")
 	if err != nil {
 		return nil, fmt.Errorf("matrix: crypto database: %w", err)
 	}
