@@ -12,6 +12,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"log/slog"
 
@@ -104,10 +105,25 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 func (s *Store) Close() { s.pool.Close() }
 
 // Migrate applies the embedded migrations that have not run yet.
+// Processes migrating the same schema take turns on an advisory lock
+// named after the schema; other schemas in the database (test schemas,
+// other deployments) do not wait for them.
 func (s *Store) Migrate(ctx context.Context) error {
+	// Extensions live in the database, not the schema: create them
+	// first, one process at a time across the whole database.
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockID("knoop-extensions", "")); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("migrate: extensions: %w", err)
+	}
 	db := stdlib.OpenDBFromPool(s.pool)
 	defer db.Close()
-	p, err := newMigrator(db)
+	p, err := newMigrator(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -126,10 +142,6 @@ func (s *Store) Migrate(ctx context.Context) error {
 // raise it together with the River version.
 const riverSchemaVersion = 8
 
-// riverMigrateLock is the advisory lock key that serialises River's
-// migrations across processes starting at once ("knoop-river").
-const riverMigrateLock = 0x6b6e6f6f70726976
-
 // migrateRiver brings River's job tables (the scheduler's durable queue)
 // to riverSchemaVersion, in the search_path's first schema. River runs
 // each version in a transaction of its own (one adds an enum value the
@@ -145,12 +157,17 @@ func (s *Store) migrateRiver(ctx context.Context) error {
 		return fmt.Errorf("job queue migrations: %w", err)
 	}
 	defer conn.Release()
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(riverMigrateLock)); err != nil {
+	var schema string
+	if err := conn.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return fmt.Errorf("job queue migrations: %w", err)
+	}
+	key := lockID("knoop-river", schema)
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
 		return fmt.Errorf("job queue migration lock: %w", err)
 	}
 	defer func() {
 		// A fresh context: the lock must be let go even when ctx ended.
-		if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(riverMigrateLock)); err != nil {
+		if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key); err != nil {
 			conn.Conn().Close(context.WithoutCancel(ctx)) // closing the session drops the lock
 		}
 	}()
@@ -168,7 +185,7 @@ func (s *Store) migrateRiver(ctx context.Context) error {
 func (s *Store) MigrationStatus(ctx context.Context) ([]string, error) {
 	db := stdlib.OpenDBFromPool(s.pool)
 	defer db.Close()
-	p, err := newMigrator(db)
+	p, err := newMigrator(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -183,12 +200,23 @@ func (s *Store) MigrationStatus(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-func newMigrator(db *sql.DB) (*goose.Provider, error) {
+// lockID is the advisory lock key for name in schema.
+func lockID(name, schema string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(name + "\x00" + schema))
+	return int64(h.Sum64())
+}
+
+func newMigrator(ctx context.Context, db *sql.DB) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	locker, err := lock.NewPostgresSessionLocker()
+	var schema string
+	if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return nil, fmt.Errorf("migration lock: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID("knoop-migrate", schema)))
 	if err != nil {
 		return nil, fmt.Errorf("migration lock: %w", err)
 	}

@@ -14,7 +14,7 @@ import (
 func SchemaVersion(ctx context.Context, pool *pgxpool.Pool) (current, latest int64, err error) {
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
-	p, err := newMigrator(db)
+	p, err := newMigrator(ctx, db)
 	if err != nil {
 		return 0, 0, err
 	}
