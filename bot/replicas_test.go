@@ -212,7 +212,10 @@ func TestReplicaKilledMidSend(t *testing.T) {
 	clock.Set(slot.Add(time.Minute))
 	start := time.Now()
 	r := startReplica(t, cfg, clock, "survivor", bot.SchedulerOptions{RescueAfter: 2 * time.Second})
-	sent := waitOn(t, r.out.got, 1) // River's rescuer runs every 30 s on the leader
+	// The survivor must first be elected leader (the dead replica's
+	// leadership expires after about 15 s), then River's rescuer, which
+	// runs every 30 s on the leader, finds the job: typically 18 s.
+	sent := waitOnFor(t, r.out.got, 1, 120*time.Second)
 	t.Logf("survivor delivered the digest %s after the kill", time.Since(start).Round(time.Second))
 	if !strings.Contains(bot.RenderText(sent[0].Reply), "Digest — Mon 30 Nov 2026") {
 		t.Fatalf("digest: %s", bot.RenderText(sent[0].Reply))

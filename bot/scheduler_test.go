@@ -153,12 +153,17 @@ func (h *schedHarness) waitDM(t *testing.T, n int) []bottest.Sent {
 
 func waitOn(t *testing.T, ch chan bottest.Sent, n int) []bottest.Sent {
 	t.Helper()
+	return waitOnFor(t, ch, n, 20*time.Second)
+}
+
+func waitOnFor(t *testing.T, ch chan bottest.Sent, n int, timeout time.Duration) []bottest.Sent {
+	t.Helper()
 	var out []bottest.Sent
 	for range n {
 		select {
 		case s := <-ch:
 			out = append(out, s)
-		case <-time.After(20 * time.Second):
+		case <-time.After(timeout):
 			t.Fatalf("waited for %d deliveries, got %d", n, len(out))
 		}
 	}
