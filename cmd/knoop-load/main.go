@@ -59,6 +59,7 @@ type options struct {
 	keep      bool
 	logLevel  string
 	drain     time.Duration
+	digest    bool
 }
 
 func main() {
@@ -77,6 +78,7 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the schema, configs and replica logs")
 	flag.StringVar(&o.logLevel, "log-level", "info", "the replicas' log level")
 	flag.DurationVar(&o.drain, "drain", 30*time.Second, "how long to wait for the last replies after the load")
+	flag.BoolVar(&o.digest, "digest", true, "schedule a digest and wait for it (up to 75 s after its slot)")
 	flag.Parse()
 	if flag.NArg() > 0 || o.replicas < 1 || o.rate < 1 || o.duration <= 0 || o.members < 2 || o.channels < 1 ||
 		o.redeliver < 0 || o.redeliver > 1 || o.maxConns < 1 {
@@ -128,8 +130,10 @@ func runLoad(ctx context.Context, r *runner, o options) (*report, error) {
 	if err := d.warmUp(ctx); err != nil {
 		return rep, err
 	}
-	if err := env.scheduleDigest(ctx, time.Now().Add(o.digestIn)); err != nil {
-		return rep, err
+	if o.digest {
+		if err := env.scheduleDigest(ctx, time.Now().Add(o.digestIn)); err != nil {
+			return rep, err
+		}
 	}
 	cpu0 := readCPU()
 	if err := d.drive(ctx); err != nil {
@@ -139,7 +143,9 @@ func runLoad(ctx context.Context, r *runner, o options) (*report, error) {
 	rep.MachineBusy = busyShare(cpu0, readCPU())
 	d.fill(rep)
 
-	rep.Digest = env.waitDigest(ctx, d)
+	if o.digest {
+		rep.Digest = env.waitDigest(ctx, d)
+	}
 	for _, p := range env.replicas {
 		rep.Processes = append(rep.Processes, p.stats())
 	}

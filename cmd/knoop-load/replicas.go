@@ -164,6 +164,7 @@ func (e *environment) startReplicas(bin string) error {
 			close(p.done)
 		}()
 		e.replicas = append(e.replicas, p)
+		e.r.Logf("replica %d: pid %d, log %s", n, p.cmd.Process.Pid, p.logPath)
 		e.r.Cleanup(func() { p.stop() })
 		if err := e.waitConnections(n, p); err != nil {
 			return err

@@ -389,6 +389,10 @@ func (d *driver) drive(ctx context.Context) error {
 			after := time.Duration(50+d.rng.IntN(950)) * time.Millisecond
 			timers.Add(1)
 			time.AfterFunc(after, func() { defer timers.Done(); d.redeliver(ev) })
+		} else {
+			d.mu.Lock()
+			ev.payload = nil // kept only for a redelivery
+			d.mu.Unlock()
 		}
 		if i > 0 && i%(5*d.o.rate) == 0 {
 			d.progress(i, start)
