@@ -153,7 +153,7 @@ func (e *environment) startReplicas(bin string) error {
 		p.cmd = exec.Command(bin, "run", "-config", cfg)
 		p.cmd.Env = cleanEnv()
 		p.cmd.Stdout, p.cmd.Stderr = logf, logf
-		p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the harness
+		p.cmd.SysProcAttr = sysProcAttr()
 		if err := p.cmd.Start(); err != nil {
 			logf.Close()
 			return fmt.Errorf("start replica %d: %w", n, err)
