@@ -15,6 +15,8 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"log/slog"
+	"math/rand/v2"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -223,11 +225,38 @@ func newMigrator(ctx context.Context, db *sql.DB) (*goose.Provider, error) {
 	return goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker))
 }
 
-// Tx runs fn in one transaction, committed when fn returns nil.
+// Tx runs fn in one transaction, committed when fn returns nil. A
+// transaction PostgreSQL aborts as a deadlock victim or a serialization
+// failure is run again (up to txAttempts times in all): two members'
+// first skills racing to insert the same new words into the lexicon in
+// different orders deadlock, and the loser must not get an error for it.
+// fn must therefore do nothing but database work and reset what it
+// collects.
 func (s *Store) Tx(ctx context.Context, fn func(q *Queries) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return fn(&Queries{db: tx})
-	})
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			return fn(&Queries{db: tx})
+		})
+		if attempt == txAttempts || !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt) * time.Duration(5+rand.IntN(20)) * time.Millisecond):
+		}
+	}
+}
+
+// txAttempts bounds Tx's runs of one transaction.
+const txAttempts = 4
+
+// retryable reports whether err aborted a transaction that can simply run
+// again: deadlock_detected or serialization_failure.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
 }
 
 // interpret translates driver errors into the store's sentinels, once, at

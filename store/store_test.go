@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -303,5 +304,44 @@ func TestPruneEventsAndCounts(t *testing.T) {
 	}
 	if open, done, err := b.s.CommitmentCounts(b.ctx, anna.ID); err != nil || open != 24 || done != 1 {
 		t.Fatalf("counts %d open %d done: %v", open, done, err)
+	}
+}
+
+// Two transactions that lock two rows in opposite orders deadlock;
+// PostgreSQL aborts one and Tx runs it again, so both succeed (as two
+// members' first skills racing on new lexicon words do).
+func TestTxRunsADeadlockVictimAgain(t *testing.T) {
+	b := setup(t)
+	other, err := b.s.NetworkForRoom(b.ctx, "console", "other room", store.NetworkDefaults{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := [2]int64{b.net.ID, other.ID}
+	var locked sync.WaitGroup
+	locked.Add(2)
+	var attempts [2]atomic.Int32
+	errs := make(chan error, 2)
+	for i := range 2 {
+		go func() {
+			errs <- b.s.Tx(b.ctx, func(q *store.Queries) error {
+				first := attempts[i].Add(1) == 1
+				if err := q.Exec(b.ctx, `UPDATE networks SET name = name WHERE id = $1`, ids[i]); err != nil {
+					return err
+				}
+				if first {
+					locked.Done()
+					locked.Wait() // each holds its first row: the second updates deadlock
+				}
+				return q.Exec(b.ctx, `UPDATE networks SET name = name WHERE id = $1`, ids[1-i])
+			})
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatalf("Tx: %v", err)
+		}
+	}
+	if n := attempts[0].Load() + attempts[1].Load(); n != 3 {
+		t.Errorf("%d runs of the two transactions, want 3 (one deadlock victim run again)", n)
 	}
 }

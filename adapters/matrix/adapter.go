@@ -134,7 +134,6 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) (runErr error) {
 	}
 	defer release()
 	a.conn.Down("starting to sync")
-	defer a.work.Wait()
 	if kv, ok := h.(bot.StateKeeper); ok {
 		a.kv = kv
 		a.cli.Store = &syncStore{kv: kv}
@@ -144,6 +143,10 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) (runErr error) {
 		return err
 	}
 	defer closeCrypto()
+	// Answers in flight finish before the crypto and state store closes
+	// (deferred calls run last first): a reply sent after it closed
+	// failed with "sql: database is closed" at SIGTERM.
+	defer a.work.Wait()
 	a.start = time.Now()
 	if a.cli.Store != nil {
 		tok, err := a.cli.Store.LoadNextBatch(ctx, a.me)

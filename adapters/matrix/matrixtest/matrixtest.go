@@ -118,9 +118,24 @@ func checkBinaries(dir string) error {
 	return nil
 }
 
+// TB is the part of testing.TB that Start, Register, Login, Stop and
+// Restart use; *testing.T satisfies it, and a program (a load harness) can
+// supply its own.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Logf(format string, args ...any)
+	Cleanup(func())
+	Failed() bool
+	TempDir() string
+}
+
+var _ TB = testing.TB(nil)
+
 // Start creates a fresh Dendrite in t.TempDir() and starts it. It is stopped
 // when the test ends. Missing binaries are a test failure, not a skip.
-func Start(t testing.TB) *Server {
+func Start(t TB) *Server {
 	t.Helper()
 	s, err := newServer(t.TempDir())
 	if err != nil {
@@ -363,7 +378,7 @@ func (s *Server) stopLocked() error {
 // Stop stops the server (SIGTERM; SIGKILL after 15 s), keeping its data, for
 // "while the server is down" tests; Restart brings it back on the same URL.
 // Stopping a stopped server does nothing.
-func (s *Server) Stop(t testing.TB) {
+func (s *Server) Stop(t TB) {
 	t.Helper()
 	if err := s.stop(); err != nil {
 		t.Fatalf("matrixtest: %v", err)
@@ -372,7 +387,7 @@ func (s *Server) Stop(t testing.TB) {
 
 // Restart stops the server if it runs and starts it again on the same port
 // with the same data. Access tokens issued before stay valid.
-func (s *Server) Restart(t testing.TB) {
+func (s *Server) Restart(t TB) {
 	t.Helper()
 	if err := s.stop(); err != nil {
 		t.Fatalf("matrixtest: %v", err)
@@ -424,7 +439,7 @@ func (s *Server) Unique(prefix string) string {
 // Register creates a user by shared-secret registration and returns a client
 // logged in as that user (a fresh device). Passwords need 8 or more
 // characters; localparts are lowercased by the server.
-func (s *Server) Register(t testing.TB, localpart, password string, admin bool) *mautrix.Client {
+func (s *Server) Register(t TB, localpart, password string, admin bool) *mautrix.Client {
 	t.Helper()
 	cli, err := s.register(localpart, password, admin)
 	if err != nil {
@@ -459,7 +474,7 @@ func (s *Server) register(localpart, password string, admin bool) (*mautrix.Clie
 
 // Login logs an existing user in on a new device (password login), e.g. to
 // get a second client for a user registered earlier.
-func (s *Server) Login(t testing.TB, localpart, password string) *mautrix.Client {
+func (s *Server) Login(t TB, localpart, password string) *mautrix.Client {
 	t.Helper()
 	cli, err := mautrix.NewClient(s.URL, "", "")
 	if err != nil {

@@ -12,6 +12,10 @@
 // Push and the acks the client sends back are recorded (Acks, WaitAck).
 // All methods are safe for concurrent use. The Wait* methods and the methods
 // that fail the test must be called from the test's goroutine.
+//
+// Outside tests (a load harness), pass any TB: New needs only the few
+// methods of testing.TB listed there. Observe streams calls and acks as they
+// arrive, and Retain(false) stops keeping them, for long runs.
 package slackfake
 
 import (
@@ -21,7 +25,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -50,9 +53,18 @@ type trigger struct {
 	used bool
 }
 
+// TB is the part of testing.TB the fake uses; *testing.T and *testing.B
+// satisfy it, and a program can supply its own.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Server is a running fake Slack. Create it with New.
 type Server struct {
-	t   testing.TB
+	t   TB
 	srv *httptest.Server
 	url string
 
@@ -71,6 +83,9 @@ type Server struct {
 	failures map[string][]failure
 	scopes   []string        // the X-OAuth-Scopes of bot-token answers
 	refused  map[string]bool // tokens answered invalid_auth
+	onCall   func(Call)      // see Observe
+	onAck    func(Ack)
+	forget   bool // see Retain
 
 	sock sockState
 
@@ -78,8 +93,8 @@ type Server struct {
 	wg        sync.WaitGroup
 }
 
-// New starts a fake Slack; t.Cleanup closes it.
-func New(t testing.TB) *Server {
+// New starts a fake Slack on a loopback port; t.Cleanup closes it.
+func New(t TB) *Server {
 	s := &Server{
 		t:        t,
 		changed:  make(chan struct{}),
@@ -119,6 +134,26 @@ func (s *Server) Close() {
 		s.srv.Close()
 		s.wg.Wait()
 	})
+}
+
+// Observe calls onCall with every Web API call and response_url POST, and
+// onAck with every acknowledgement, as each is recorded (either may be
+// nil). They run on the server's goroutines, one call at a time per
+// connection or request, so they must be safe for concurrent use and quick.
+func (s *Server) Observe(onCall func(Call), onAck func(Ack)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onCall, s.onAck = onCall, onAck
+}
+
+// Retain sets whether calls and acks are kept for Calls, Acks and the Wait
+// methods (the default). A long load run that watches them through Observe
+// turns it off so memory stays flat; calls made to set up the fake's
+// state (users, conversations) still work.
+func (s *Server) Retain(keep bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.forget = !keep
 }
 
 // AddUser makes users.info answer for u.ID with u.
@@ -288,9 +323,15 @@ func (s *Server) finish(w http.ResponseWriter, c Call, status int, resp map[stri
 		w.Header()[k] = vs
 	}
 	s.mu.Lock()
-	s.calls = append(s.calls, c)
+	if !s.forget {
+		s.calls = append(s.calls, c)
+	}
 	s.notifyLocked()
+	observe := s.onCall
 	s.mu.Unlock()
+	if observe != nil {
+		observe(c)
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

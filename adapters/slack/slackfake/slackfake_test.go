@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -335,5 +336,57 @@ func TestPushOrderAndQueue(t *testing.T) {
 	s.WaitAck(ids[len(ids)-1], wait)
 	if len(s.Acks()) != 40 {
 		t.Errorf("%d acks", len(s.Acks()))
+	}
+}
+
+// With several connections open (replicas), envelopes go to them in turn,
+// one each; Observe sees every ack and call, also with Retain(false).
+func TestPushSpreadsOverConnections(t *testing.T) {
+	s := New(t)
+	var mu sync.Mutex
+	observed := map[string]int{}
+	s.Observe(func(c Call) {
+		mu.Lock()
+		defer mu.Unlock()
+		observed[c.Method]++
+	}, func(Ack) {
+		mu.Lock()
+		defer mu.Unlock()
+		observed["ack"]++
+	})
+	a := runSocket(t, s)
+	s.WaitConnections(1, wait)
+	b := runSocket(t, s)
+	s.WaitConnections(2, wait)
+	s.Retain(false)
+	const n = 10
+	for i := range n {
+		s.Push("events_api", DirectMessage(fmt.Sprintf("Ev%d", i), "U1", "D1", "m"))
+	}
+	for _, sm := range []*socketmode.Client{a, b} {
+		for range n / 2 {
+			sm.Ack(*next(t, sm, socketmode.EventTypeEventsAPI).Request)
+		}
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		mu.Lock()
+		got := observed["ack"]
+		mu.Unlock()
+		if got == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("observed %d acks, want %d", got, n)
+		}
+		time.Sleep(10 * time.Millisecond) // polling the observer, not synchronisation
+	}
+	if len(s.Acks()) != 0 {
+		t.Errorf("%d acks kept with Retain(false)", len(s.Acks()))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if observed["apps.connections.open"] != 2 {
+		t.Errorf("observed calls %v", observed)
 	}
 }

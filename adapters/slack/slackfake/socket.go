@@ -49,7 +49,8 @@ func (c *wsConn) write(data []byte) error {
 // and is never taken while holding Server.mu.
 type sockState struct {
 	mu          sync.Mutex
-	active      []*wsConn // newest last; the target of Push
+	active      []*wsConn // newest last; Push takes them in turn
+	next        int       // index in active of the next Push's connection
 	all         map[*wsConn]bool
 	pending     [][]byte // envelopes waiting for a connection
 	tickets     map[string]bool
@@ -176,10 +177,17 @@ func (s *Server) readLoop(c *wsConn) {
 		if json.Unmarshal(data, &m) != nil || m.EnvelopeID == "" {
 			continue
 		}
+		a := Ack{EnvelopeID: m.EnvelopeID, Payload: m.Payload, At: time.Now()}
 		s.mu.Lock()
-		s.acks = append(s.acks, Ack{EnvelopeID: m.EnvelopeID, Payload: m.Payload, At: time.Now()})
+		if !s.forget {
+			s.acks = append(s.acks, a)
+		}
 		s.notifyLocked()
+		observe := s.onAck
 		s.mu.Unlock()
+		if observe != nil {
+			observe(a)
+		}
 	}
 }
 
@@ -202,8 +210,10 @@ func (s *Server) retire(c *wsConn, forget bool) {
 }
 
 // Push sends an envelope {"envelope_id","type","payload","accepts_response_payload"}
-// to the newest connection and returns its envelope id; with no connection it
-// is queued and sent right after the next connection's hello. typ is
+// and returns its envelope id. With several connections open (several
+// replicas, or one client's connections) the envelopes go to them in turn,
+// one each, as Slack does; with no connection it is queued and sent right
+// after the next connection's hello. typ is
 // "events_api", "slash_commands" or "interactive". payload is marshalled to
 // JSON ([]byte and json.RawMessage are sent as they are). A top-level
 // "response_url" on https://hooks.slack.com/ is rewritten to this server, so
@@ -241,14 +251,17 @@ func (s *Server) push(typ string, payload any, attempt int, reason string) strin
 	return id
 }
 
-// deliverLocked writes to the newest live connection, else queues; s.sock.mu held.
+// deliverLocked writes to the live connections in turn, as Slack spreads
+// an app's envelopes over its open connections, else queues; s.sock.mu held.
 func (s *Server) deliverLocked(data []byte) {
 	for !s.sock.closed && len(s.sock.active) > 0 {
-		c := s.sock.active[len(s.sock.active)-1]
+		i := s.sock.next % len(s.sock.active)
+		c := s.sock.active[i]
 		if c.write(data) == nil {
+			s.sock.next = i + 1
 			return
 		}
-		s.sock.active = s.sock.active[:len(s.sock.active)-1]
+		s.sock.active = append(s.sock.active[:i:i], s.sock.active[i+1:]...)
 		c.close()
 	}
 	s.sock.pending = append(s.sock.pending, data)
