@@ -4,6 +4,7 @@
 //	knoop run                                          run the bot on the configured platforms
 //	knoop migrate                                      apply database migrations
 //	knoop seed --members N                             fill a database with a synthetic network
+//	knoop eval --members F --queries F [--ranker R]    measure who-ranking on a labelled set
 //	knoop version                                      print the version
 package main
 
@@ -52,6 +53,7 @@ func subcommands() []subcommand {
 		{"run", "run Knoop on the configured chat platforms", runRun},
 		{"migrate", "apply database migrations and show their status", runMigrate},
 		{"seed", "fill a database with a synthetic network (for benchmarks and demos)", runSeed},
+		{"eval", "measure who-ranking quality on a labelled set, against BM25", runEval},
 		{"version", "print the version", runVersion},
 	}
 }
