@@ -63,3 +63,24 @@ func WriteTable(w io.Writer, results []Result) error {
 	}
 	return tw.Flush()
 }
+
+// WritePerQuery writes one line per query and ranker: the query, its
+// reciprocal rank and nDCG@10, and the top five answers with their grades
+// ("-" for not relevant), to see where a ranker goes wrong.
+func WritePerQuery(w io.Writer, ranker string, outs []Outcome) {
+	for _, o := range outs {
+		var top []string
+		for i, id := range o.Ranked {
+			if i == 5 {
+				break
+			}
+			g := "-"
+			if v := o.Query.Relevant[id]; v > 0 {
+				g = fmt.Sprint(v)
+			}
+			top = append(top, id+":"+g)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\tRR=%.2f\tnDCG=%.2f\t%q\t%v\n", ranker, o.Query.ID, o.Query.Group,
+			ReciprocalRank(o.Ranked, o.Query.Relevant), NDCGAt(Cutoff, o.Ranked, o.Query.Relevant), o.Query.Text, top)
+	}
+}

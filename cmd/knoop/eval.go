@@ -24,6 +24,7 @@ func runEval(e env, args []string) error {
 	queriesPath := fs.String("queries", "", "labelled questions, one JSON object a line (required)")
 	ranker := fs.String("ranker", "both", "which ranker to measure: knoop, bm25 or both")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
+	perQuery := fs.Bool("per-query", false, "also print every query's answer and scores (to stderr)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -58,6 +59,9 @@ func runEval(e env, args []string) error {
 				return err
 			}
 			results = append(results, eval.Result{Ranker: k.Name(), Groups: eval.ByGroup(outs)})
+			if *perQuery {
+				eval.WritePerQuery(e.stderr, k.Name(), outs)
+			}
 			return nil
 		})
 		if err != nil {
@@ -71,6 +75,9 @@ func runEval(e env, args []string) error {
 			return err
 		}
 		results = append(results, eval.Result{Ranker: b.Name(), Groups: eval.ByGroup(outs)})
+		if *perQuery {
+			eval.WritePerQuery(e.stderr, b.Name(), outs)
+		}
 	}
 	if *asJSON {
 		return eval.WriteJSON(e.stdout, results)
