@@ -101,7 +101,8 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // Close closes the pool.
 func (s *Store) Close() { s.pool.Close() }
 
-// Migrate applies the embedded migrations that have not run yet.
+// Migrate applies the embedded migrations that have not run yet, then
+// rebuilds the search index if it was built by another version of Terms.
 func (s *Store) Migrate(ctx context.Context) error {
 	db := stdlib.OpenDBFromPool(s.pool)
 	defer db.Close()
@@ -116,7 +117,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	for _, r := range results {
 		s.log.Info("migration applied", "version", r.Source.Version, "duration", r.Duration)
 	}
-	return nil
+	return s.reindexTerms(ctx)
 }
 
 // MigrationStatus reports, per embedded migration, whether it has run.
