@@ -49,14 +49,19 @@ var ErrNoTopic = errors.New("no topic")
 // parsed who-command) exactly as the who-command does: the topic becomes
 // concepts (words, phrases, bilingual synonyms) and the store ranks
 // members on them. It returns at most limit experts; none means Knoop
-// answers "nobody". It returns ErrNoTopic when the topic has nothing to
+// answers "nobody", which it does too when nobody matches the whole
+// question (see answered). It returns ErrNoTopic when the topic has nothing to
 // search for. The eval tool calls it to measure what members get.
 func Experts(ctx context.Context, s *store.Store, networkID int64, topic string, now time.Time, limit int) (store.WhoResult, error) {
 	cs := topicConcepts(cleanTopic(topic))
 	if len(cs) == 0 {
 		return store.WhoResult{}, ErrNoTopic
 	}
-	return s.Who(ctx, networkID, cs, now, limit)
+	res, err := s.Who(ctx, networkID, cs, now, limit)
+	if err != nil || !answered(res, cs) {
+		return store.WhoResult{}, err
+	}
+	return res, nil
 }
 
 func runWho(c *call) Reply {
