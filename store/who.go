@@ -119,6 +119,7 @@ func (q *Queries) Who(ctx context.Context, networkID int64, concepts []Concept, 
 		want[t] = true
 	}
 	index := map[int64]int{}
+	var ranks []int
 	type memberHit struct {
 		id  int64
 		hit Hit
@@ -151,6 +152,7 @@ func (q *Queries) Who(ctx context.Context, networkID int64, concepts []Concept, 
 			}
 			index[id] = len(res.Experts)
 			res.Experts = append(res.Experts, Expert{Member: m, Score: decayAt(score, now), Coverage: coverage})
+			ranks = append(ranks, n)
 		case "o":
 			res.Orgs = append(res.Orgs, OrgStrength{Name: name, Score: decayAt(score, now), Members: n})
 		case "e":
@@ -165,7 +167,18 @@ func (q *Queries) Who(ctx context.Context, networkID int64, concepts []Concept, 
 			res.Experts[i].Evidence = append(res.Experts[i].Evidence, h.hit)
 		}
 	}
-	sort.SliceStable(res.Experts, func(i, j int) bool { return res.Experts[i].Score > res.Experts[j].Score })
+	// The statement ranked the members (ties by id); the join that fetched
+	// them need not keep that order.
+	order := make([]int, len(res.Experts))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return ranks[order[a]] < ranks[order[b]] })
+	experts := make([]Expert, len(order))
+	for i, k := range order {
+		experts[i] = res.Experts[k]
+	}
+	res.Experts = experts
 	sort.SliceStable(res.Orgs, func(i, j int) bool { return res.Orgs[i].Score > res.Orgs[j].Score })
 	return res, nil
 }
@@ -185,7 +198,7 @@ fuzzy AS MATERIALIZED (
 		SELECT word, en, nl FROM lexicon
 		WHERE network_id = $1 AND word % m.word AND similarity(word, m.word) >= 0.5
 			AND abs(length(word) - length(m.word)) <= 2
-		ORDER BY similarity(word, m.word) DESC LIMIT 3) l
+		ORDER BY similarity(word, m.word) DESC, word LIMIT 3) l
 ),
 t AS (
 	SELECT term, g, max(w) AS w, bit_or(c) AS c FROM (
@@ -213,7 +226,12 @@ per_member AS (
 ranked AS (
 	SELECT member_id, org_id, raw * coverage * coverage AS score, coverage FROM per_member
 ),
-top AS MATERIALIZED (SELECT member_id, score, coverage FROM ranked ORDER BY score DESC, member_id LIMIT $9),
+top AS MATERIALIZED (
+	-- Scores are rounded before ties are broken, so members with the same
+	-- evidence rank the same way whatever order the sums were taken in.
+	SELECT member_id, score, coverage, row_number() OVER (ORDER BY round(score * 1e9) DESC, member_id) AS rank
+	FROM ranked ORDER BY rank LIMIT $9
+),
 orgs AS (
 	SELECT org_id, sum(score) AS score, count(*) AS n FROM ranked
 	WHERE org_id IS NOT NULL GROUP BY org_id ORDER BY score DESC, org_id LIMIT 3
@@ -222,7 +240,7 @@ SELECT 't', 0::bigint, 0::float8, 0::float8, 0, word, en, nl, now(),
 	0::bigint, '', '', '', 0::bigint, '', '', '', '0001-01-01'::date, false, now()
 FROM fuzzy
 UNION ALL
-SELECT 'm', top.member_id, top.score, top.coverage, 0, '', '', '', now(),
+SELECT 'm', top.member_id, top.score, top.coverage, top.rank::int, '', '', '', now(),
 	m.network_id, m.platform, coalesce(m.platform_user_id, ''), m.display_name, coalesce(m.org_id, 0),
 	coalesce(o.name, ''), coalesce(m.timezone, ''), coalesce(m.language, ''),
 	coalesce(m.away_until, '0001-01-01'::date), m.forgotten_at IS NOT NULL, m.created_at
