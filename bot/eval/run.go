@@ -159,14 +159,19 @@ feed:
 	return first
 }
 
-// Run asks every query of r twice, once to warm caches and once timed,
-// and returns the timed outcomes.
-func Run(ctx context.Context, r Ranker, queries []Query) ([]Outcome, error) {
+// Warm asks every query of r once, unmeasured, so caches and plans are as
+// a running bot has them before Run measures latency.
+func Warm(ctx context.Context, r Ranker, queries []Query) error {
 	for _, q := range queries {
 		if _, err := r.Rank(ctx, q.Text, Cutoff); err != nil {
-			return nil, fmt.Errorf("%s: query %s: %w", r.Name(), q.ID, err)
+			return fmt.Errorf("%s: query %s: %w", r.Name(), q.ID, err)
 		}
 	}
+	return nil
+}
+
+// Run asks every query of r once, timed, and returns the outcomes.
+func Run(ctx context.Context, r Ranker, queries []Query) ([]Outcome, error) {
 	outs := make([]Outcome, 0, len(queries))
 	for _, q := range queries {
 		t0 := time.Now()

@@ -54,6 +54,9 @@ func runEval(e env, args []string) error {
 			if err != nil {
 				return err
 			}
+			if err := eval.Warm(e.ctx, k, queries); err != nil {
+				return err
+			}
 			outs, err := eval.Run(e.ctx, k, queries)
 			if err != nil {
 				return err
@@ -70,6 +73,9 @@ func runEval(e env, args []string) error {
 	}
 	if *ranker != "knoop" {
 		b := eval.NewBM25(members)
+		if err := eval.Warm(e.ctx, b, queries); err != nil {
+			return err
+		}
 		outs, err := eval.Run(e.ctx, b, queries)
 		if err != nil {
 			return err
