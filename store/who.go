@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 )
@@ -119,7 +120,7 @@ func (q *Queries) Who(ctx context.Context, networkID int64, concepts []Concept, 
 		want[t] = true
 	}
 	index := map[int64]int{}
-	var ranks []int
+	var ranks []float64
 	type memberHit struct {
 		id  int64
 		hit Hit
@@ -152,7 +153,7 @@ func (q *Queries) Who(ctx context.Context, networkID int64, concepts []Concept, 
 			}
 			index[id] = len(res.Experts)
 			res.Experts = append(res.Experts, Expert{Member: m, Score: decayAt(score, now), Coverage: coverage})
-			ranks = append(ranks, n)
+			ranks = append(ranks, math.Round(score*1e9))
 		case "o":
 			res.Orgs = append(res.Orgs, OrgStrength{Name: name, Score: decayAt(score, now), Members: n})
 		case "e":
@@ -167,13 +168,19 @@ func (q *Queries) Who(ctx context.Context, networkID int64, concepts []Concept, 
 			res.Experts[i].Evidence = append(res.Experts[i].Evidence, h.hit)
 		}
 	}
-	// The statement ranked the members (ties by id); the join that fetched
-	// them need not keep that order.
+	// Rank as the statement did (the join that fetched the members need
+	// not keep its order): by rounded stored score, ties by member id.
 	order := make([]int, len(res.Experts))
 	for i := range order {
 		order[i] = i
 	}
-	sort.Slice(order, func(a, b int) bool { return ranks[order[a]] < ranks[order[b]] })
+	sort.Slice(order, func(a, b int) bool {
+		x, y := order[a], order[b]
+		if ranks[x] != ranks[y] {
+			return ranks[x] > ranks[y]
+		}
+		return res.Experts[x].Member.ID < res.Experts[y].Member.ID
+	})
 	experts := make([]Expert, len(order))
 	for i, k := range order {
 		experts[i] = res.Experts[k]
@@ -229,8 +236,7 @@ ranked AS (
 top AS MATERIALIZED (
 	-- Scores are rounded before ties are broken, so members with the same
 	-- evidence rank the same way whatever order the sums were taken in.
-	SELECT member_id, score, coverage, row_number() OVER (ORDER BY round(score * 1e9) DESC, member_id) AS rank
-	FROM ranked ORDER BY rank LIMIT $9
+	SELECT member_id, score, coverage FROM ranked ORDER BY round(score * 1e9) DESC, member_id LIMIT $9
 ),
 orgs AS (
 	SELECT org_id, sum(score) AS score, count(*) AS n FROM ranked
@@ -240,7 +246,7 @@ SELECT 't', 0::bigint, 0::float8, 0::float8, 0, word, en, nl, now(),
 	0::bigint, '', '', '', 0::bigint, '', '', '', '0001-01-01'::date, false, now()
 FROM fuzzy
 UNION ALL
-SELECT 'm', top.member_id, top.score, top.coverage, top.rank::int, '', '', '', now(),
+SELECT 'm', top.member_id, top.score, top.coverage, 0, '', '', '', now(),
 	m.network_id, m.platform, coalesce(m.platform_user_id, ''), m.display_name, coalesce(m.org_id, 0),
 	coalesce(o.name, ''), coalesce(m.timezone, ''), coalesce(m.language, ''),
 	coalesce(m.away_until, '0001-01-01'::date), m.forgotten_at IS NOT NULL, m.created_at
