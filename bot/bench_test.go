@@ -92,3 +92,54 @@ func BenchmarkParse(b *testing.B) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)*95/100].Nanoseconds())/1000, "p95_µs")
 }
+
+// whoTopics are who-topics as members type them: words, phrases, Dutch
+// compounds, both languages, typos, and topics nobody has.
+var whoTopics = []string{
+	"cold chain logistics", "koelketens", "subsidieaanvragen", "grant applications", "waterstof", "hydrogen",
+	"python", "LNG bunkering", "logstics", "greenhouse climate control", "netcongestie", "battery storage",
+	"circular economy", "project management", "douane", "koelketenlogistiek", "voedselveiligheid",
+	"machine learning", "quantum computing", "nuclear energy",
+}
+
+// BenchmarkWho measures a who-question below the chat layer, the way the
+// who-command asks it (bot.Experts: concepts from the topic, then one
+// store query), on seeded networks of 10,000 and 100,000 members. Run with
+// go test -tags goolm -run '^$' -bench Who -benchtime 2000x ./bot/
+func BenchmarkWho(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("members=%d", n), func(b *testing.B) {
+			s := storetest.Schema(b)
+			ctx := context.Background()
+			net, err := s.NetworkForRoom(ctx, "bench", "room", store.NetworkDefaults{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+			if _, err := s.Seed(ctx, net.ID, store.SeedOptions{Members: n, Seed: 7, Now: now}); err != nil {
+				b.Fatal(err)
+			}
+			for _, t := range whoTopics { // warm caches as a running bot has them
+				if _, err := bot.Experts(ctx, s, net.ID, t, now, 5); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var lat []time.Duration
+			i := 0
+			for b.Loop() {
+				t0 := time.Now()
+				if _, err := bot.Experts(ctx, s, net.ID, whoTopics[i%len(whoTopics)], now, 5); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+				i++
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			pct := func(p float64) float64 { return float64(lat[int(float64(len(lat)-1)*p)].Microseconds()) / 1000 }
+			b.ReportMetric(pct(0.50), "p50_ms")
+			b.ReportMetric(pct(0.95), "p95_ms")
+			b.ReportMetric(pct(0.99), "p99_ms")
+		})
+	}
+}

@@ -1,9 +1,12 @@
 package bot
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"knoop/store"
 )
@@ -39,13 +42,34 @@ var cmdAsks = &Command{
 	Examples:  [2][]string{{"asks"}, {"vragen"}},
 }
 
+// ErrNoTopic is returned by Experts for a topic with no searchable words.
+var ErrNoTopic = errors.New("no topic")
+
+// Experts ranks a network's members for a who-topic (the arguments of a
+// parsed who-command) exactly as the who-command does: the topic becomes
+// concepts (words, phrases, bilingual synonyms) and the store ranks
+// members on them. It returns at most limit experts; none means Knoop
+// answers "nobody", which it does too when nobody matches the whole
+// question (see answered). It returns ErrNoTopic when the topic has nothing to
+// search for. The eval tool calls it to measure what members get.
+func Experts(ctx context.Context, s *store.Store, networkID int64, topic string, now time.Time, limit int) (store.WhoResult, error) {
+	cs := topicConcepts(cleanTopic(topic))
+	if len(cs) == 0 {
+		return store.WhoResult{}, ErrNoTopic
+	}
+	res, err := s.Who(ctx, networkID, cs, now, limit)
+	if err != nil || !answered(res, cs) {
+		return store.WhoResult{}, err
+	}
+	return res, nil
+}
+
 func runWho(c *call) Reply {
 	topic := cleanTopic(c.args)
-	ws := topicConcepts(topic)
-	if len(ws) == 0 {
+	res, err := Experts(c.ctx, c.b.store, c.net.ID, topic, c.now, maxExperts)
+	if errors.Is(err, ErrNoTopic) {
 		return c.say(tr(c.lang, "who_what"))
 	}
-	res, err := c.b.store.Who(c.ctx, c.net.ID, ws, c.now, maxExperts)
 	if err != nil {
 		return c.fail(err)
 	}

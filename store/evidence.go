@@ -78,11 +78,15 @@ func (q *Queries) removeEvidence(ctx context.Context, memberID int64, kind strin
 
 // refreshTerms rebuilds a member's rows in member_terms from their
 // evidence. The member row is locked first, so two transactions changing
-// one member's evidence take turns instead of racing on the index.
+// one member's evidence take turns instead of racing on the index. The
+// lock is FOR NO KEY UPDATE: it must not conflict with the key-share
+// locks that foreign keys take, or two members endorsing each other at
+// once deadlock (each transaction holds a key-share lock on its endorser
+// and waits for the other's endorsee).
 func (q *Queries) refreshTerms(ctx context.Context, memberID int64) error {
 	var networkID int64
 	var orgID *int64
-	if err := q.db.QueryRow(ctx, `SELECT network_id, org_id FROM members WHERE id = $1 FOR UPDATE`, memberID).Scan(&networkID, &orgID); err != nil {
+	if err := q.db.QueryRow(ctx, `SELECT network_id, org_id FROM members WHERE id = $1 FOR NO KEY UPDATE`, memberID).Scan(&networkID, &orgID); err != nil {
 		return fmt.Errorf("refresh terms: %w", interpret(err))
 	}
 	rows, err := q.db.Query(ctx, `SELECT text, weight, at FROM evidence WHERE member_id = $1`, memberID)

@@ -221,7 +221,7 @@ func (s *Store) SetOrganisation(ctx context.Context, memberID int64, name string
 	var stored string
 	err := s.Tx(ctx, func(q *Queries) error {
 		var networkID int64
-		if err := q.db.QueryRow(ctx, `SELECT network_id FROM members WHERE id = $1 FOR UPDATE`, memberID).Scan(&networkID); err != nil {
+		if err := q.db.QueryRow(ctx, `SELECT network_id FROM members WHERE id = $1 FOR NO KEY UPDATE`, memberID).Scan(&networkID); err != nil {
 			return interpret(err)
 		}
 		var orgID int64

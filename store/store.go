@@ -110,6 +110,8 @@ func (s *Store) Close() { s.pool.Close() }
 // Processes migrating the same schema take turns on an advisory lock
 // named after the schema; other schemas in the database (test schemas,
 // other deployments) do not wait for them.
+// It then rebuilds the search index if it was built by another version
+// of Terms.
 func (s *Store) Migrate(ctx context.Context) error {
 	// Extensions live in the database, not the schema: create them
 	// first, one process at a time across the whole database.
@@ -136,7 +138,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 	for _, r := range results {
 		s.log.Info("migration applied", "version", r.Source.Version, "duration", r.Duration)
 	}
-	return s.migrateRiver(ctx)
+	if err := s.migrateRiver(ctx); err != nil {
+		return err
+	}
+	return s.reindexTerms(ctx)
 }
 
 // riverSchemaVersion is the version of River's job tables Knoop runs on.

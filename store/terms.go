@@ -110,8 +110,10 @@ func stemsOf(w string) (en, nl string) {
 }
 
 // Terms is how a piece of evidence is indexed: every word in its written,
-// English-stemmed and Dutch-stemmed forms, and every pair of adjacent words
-// the same way, so a phrase ("cold chain") can be asked for as a phrase.
+// English-stemmed and Dutch-stemmed forms, every pair of adjacent words
+// the same way, so a phrase ("cold chain") can be asked for as a phrase,
+// and the parts of Dutch compounds (see SplitCompound) like words.
+// Changing what Terms returns means raising termsVersion.
 func Terms(text string) []string {
 	ws := Words(text)
 	seen := make(map[string]bool, len(ws)*4)
@@ -129,6 +131,18 @@ func Terms(text string) []string {
 		if i+1 < len(ws) {
 			add(stemPairs(w, ws[i+1]))
 		}
+		// A compound also stands for its parts, so "koelketenlogistiek"
+		// is found by koelketen and by logistiek (and their synonyms).
+		parts := SplitCompound(w)
+		for j, p := range parts {
+			add(stems(p))
+			if j+1 < len(parts) {
+				add(stemPairs(p, parts[j+1]))
+			}
+		}
+		for _, c := range subCompounds(w, parts) {
+			add(stems(c))
+		}
 	}
 	return out
 }
@@ -145,4 +159,29 @@ func QueryForms(text string) []string {
 		return stems(ws[0])
 	}
 	return stemPairs(ws[0], ws[1])
+}
+
+// subCompounds are the two-part compounds inside a three-part one:
+// "gewasbeschermingsplan" (gewas + bescherming + plan) holds
+// "gewasbescherming" and "beschermingsplan", which members write on their
+// own.
+func subCompounds(w string, parts []string) []string {
+	if len(parts) != 3 {
+		return nil
+	}
+	head := w[:strings.LastIndex(w, parts[2])]
+	for _, link := range compoundLinks {
+		if h, ok := strings.CutSuffix(head, link); ok && link != "" && strings.HasSuffix(h, parts[1]) {
+			head = h
+			break
+		}
+	}
+	tail := strings.TrimPrefix(w, parts[0])
+	for _, link := range compoundLinks {
+		if t, ok := strings.CutPrefix(tail, link); ok && link != "" && strings.HasPrefix(t, parts[1]) {
+			tail = t
+			break
+		}
+	}
+	return []string{head, tail}
 }

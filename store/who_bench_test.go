@@ -14,21 +14,21 @@ import (
 // benchTopics are who-questions as members ask them, already turned into
 // terms the way the bot does: single words, phrases, synonyms, typos.
 var benchTopics = [][]store.Concept{
-	{{"cold chain", 1.5}, {"cold", 0.5}, {"chain", 0.5}, {"koelketen", 0.8}, {"koeltransport", 0.8}, {"refrigerated transport", 0.8}},
-	{{"logistiek", 1}, {"logistics", 0.8}, {"supply chain", 0.8}, {"toeleveringsketen", 0.8}},
-	{{"waterstof", 1}, {"hydrogen", 0.8}},
-	{{"subsidieaanvragen", 1}, {"grant", 0.8}, {"grants", 0.8}, {"funding", 0.8}, {"subsidies", 0.8}, {"grant writing", 0.8}},
-	{{"python", 1}},
-	{{"lng bunkering", 1.5}, {"lng", 0.5}, {"bunkering", 0.5}, {"bunkeren", 0.8}},
-	{{"logstics", 1}},
-	{{"koelketens", 1}},
-	{{"greenhouse climate", 1.5}, {"climate control", 1.5}, {"greenhouse", 0.5}, {"climate", 0.5}, {"control", 0.5}},
-	{{"netcongestie", 1}, {"grid congestion", 0.8}},
-	{{"circular economy", 1.5}, {"circular", 0.5}, {"economy", 0.5}, {"circulaire economie", 0.8}},
-	{{"welding", 1}},
-	{{"project management", 1.5}, {"project", 0.5}, {"management", 0.5}, {"projectmanagement", 0.8}},
-	{{"customs", 1}, {"douane", 0.8}},
-	{{"quantum computing", 1.5}, {"quantum", 0.5}, {"computing", 0.5}},
+	{{Text: "cold chain", Weight: 1.5, Covers: 3}, {Text: "cold", Weight: 0.5, Covers: 1}, {Text: "chain", Weight: 0.5, Covers: 2}, {Text: "koelketen", Weight: 0.8}, {Text: "koeltransport", Weight: 0.8}, {Text: "refrigerated transport", Weight: 0.8}},
+	{{Text: "logistiek", Weight: 1}, {Text: "logistics", Weight: 0.8}, {Text: "supply chain", Weight: 0.8}, {Text: "toeleveringsketen", Weight: 0.8}},
+	{{Text: "waterstof", Weight: 1}, {Text: "hydrogen", Weight: 0.8}},
+	{{Text: "subsidieaanvragen", Weight: 1}, {Text: "grant", Weight: 0.8}, {Text: "grants", Weight: 0.8}, {Text: "funding", Weight: 0.8}, {Text: "subsidies", Weight: 0.8}, {Text: "grant writing", Weight: 0.8}},
+	{{Text: "python", Weight: 1}},
+	{{Text: "lng bunkering", Weight: 1.5, Covers: 3}, {Text: "lng", Weight: 0.5, Covers: 1}, {Text: "bunkering", Weight: 0.5, Covers: 2}, {Text: "bunkeren", Weight: 0.8, Covers: 2}},
+	{{Text: "logstics", Weight: 1}},
+	{{Text: "koelketens", Weight: 1}},
+	{{Text: "greenhouse climate", Weight: 1.5, Covers: 3}, {Text: "climate control", Weight: 1.5, Covers: 6}, {Text: "greenhouse", Weight: 0.5, Covers: 1}, {Text: "climate", Weight: 0.5, Covers: 2}, {Text: "control", Weight: 0.5, Covers: 4}},
+	{{Text: "netcongestie", Weight: 1}, {Text: "grid congestion", Weight: 0.8}},
+	{{Text: "circular economy", Weight: 1.5, Covers: 3}, {Text: "circular", Weight: 0.5, Covers: 1}, {Text: "economy", Weight: 0.5, Covers: 2}, {Text: "circulaire economie", Weight: 0.8, Covers: 3}},
+	{{Text: "welding", Weight: 1}},
+	{{Text: "project management", Weight: 1.5, Covers: 3}, {Text: "project", Weight: 0.5, Covers: 1}, {Text: "management", Weight: 0.5, Covers: 2}, {Text: "projectmanagement", Weight: 0.8, Covers: 3}},
+	{{Text: "customs", Weight: 1}, {Text: "douane", Weight: 0.8}},
+	{{Text: "quantum computing", Weight: 1.5, Covers: 3}, {Text: "quantum", Weight: 0.5, Covers: 1}, {Text: "computing", Weight: 0.5, Covers: 2}},
 }
 
 func benchmarkWho(b *testing.B, members int) {

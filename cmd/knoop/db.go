@@ -42,17 +42,37 @@ const embeddedPort = 54329
 // database "knoop"), else starts an embedded PostgreSQL in the user's data
 // directory. One line on stderr says which it chose.
 func openDatabase(e env, cfg Config, log *slog.Logger, fallback bool) (*database, error) {
+	pc, emb, err := databaseConfig(e, cfg, log, fallback)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+	defer cancel()
+	s, err := store.OpenConfig(ctx, pc, log)
+	if err != nil {
+		if emb != nil {
+			_ = emb.Stop()
+		}
+		return nil, err
+	}
+	return &database{store: s, embedded: emb}, nil
+}
+
+// databaseConfig finds the database as openDatabase describes, without
+// connecting to it through the store. The caller stops the embedded
+// PostgreSQL, if one was started.
+func databaseConfig(e env, cfg Config, log *slog.Logger, fallback bool) (*pgxpool.Config, *embeddedpostgres.EmbeddedPostgres, error) {
 	var emb *embeddedpostgres.EmbeddedPostgres
 	var pc *pgxpool.Config
 	switch {
 	case cfg.Database.URL != "":
 		var err error
 		if pc, err = pgxpool.ParseConfig(cfg.Database.URL); err != nil {
-			return nil, fmt.Errorf("database url: %w", err)
+			return nil, nil, fmt.Errorf("database url: %w", err)
 		}
 		fmt.Fprintln(e.stderr, "knoop: using the configured database")
 	case !fallback:
-		return nil, errors.New("no database configured: set database.url or KNOOP_DATABASE_URL")
+		return nil, nil, errors.New("no database configured: set database.url or KNOOP_DATABASE_URL")
 	default:
 		local, where, err := localDatabase(e.ctx)
 		if err == nil {
@@ -65,25 +85,16 @@ func openDatabase(e env, cfg Config, log *slog.Logger, fallback bool) (*database
 		var url string
 		url, emb, where, err = startEmbedded(e.getenv)
 		if err != nil {
-			return nil, fmt.Errorf("no PostgreSQL answered locally and the embedded one did not start: %w", err)
+			return nil, nil, fmt.Errorf("no PostgreSQL answered locally and the embedded one did not start: %w", err)
 		}
 		if pc, err = pgxpool.ParseConfig(url); err != nil {
 			_ = emb.Stop()
-			return nil, err
+			return nil, nil, err
 		}
 		fmt.Fprintf(e.stderr, "knoop: no local PostgreSQL answered; started an embedded PostgreSQL in %s\n", where)
 	}
 	pc.MaxConns = cfg.Database.MaxConns
-	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
-	defer cancel()
-	s, err := store.OpenConfig(ctx, pc, log)
-	if err != nil {
-		if emb != nil {
-			_ = emb.Stop()
-		}
-		return nil, err
-	}
-	return &database{store: s, embedded: emb}, nil
+	return pc, emb, nil
 }
 
 // localDatabase tries the usual local PostgreSQL endpoints (the PG*

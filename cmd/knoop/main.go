@@ -6,6 +6,7 @@
 //	knoop seed --members N                             fill a database with a synthetic network
 //	knoop doctor                                       check the configuration and what knoop run needs
 //	knoop ready [--url URL]                            ask a running knoop's /readyz (health checks)
+//	knoop eval --members F --queries F [--ranker R]    measure who-ranking on a labelled set
 //	knoop version                                      print the version
 package main
 
@@ -63,6 +64,7 @@ func subcommands() []subcommand {
 		{"seed", "fill a database with a synthetic network (for benchmarks and demos)", runSeed},
 		{"doctor", "check the configuration and everything knoop run needs", runDoctor},
 		{"ready", "ask a running knoop's /readyz (exit 0 when ready; for health checks)", runReady},
+		{"eval", "measure who-ranking quality on a labelled set, against BM25", runEval},
 		{"version", "print the version", runVersion},
 	}
 }

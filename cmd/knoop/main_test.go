@@ -123,7 +123,7 @@ func TestNoArgsPrintsUsage(t *testing.T) {
 	if r.stdout != "" {
 		t.Errorf("usage went to stdout: %q", r.stdout)
 	}
-	for _, w := range []string{"Usage: knoop <command>", "console", "run", "migrate", "seed", "version", "config.example.toml"} {
+	for _, w := range []string{"Usage: knoop <command>", "console", "run", "migrate", "seed", "eval", "version", "config.example.toml"} {
 		if !strings.Contains(r.stderr, w) {
 			t.Errorf("usage lacks %q:\n%s", w, r.stderr)
 		}
@@ -211,6 +211,7 @@ func TestSubcommandHelp(t *testing.T) {
 		{"migrate", []string{"-config"}},
 		{"run", []string{"-config"}},
 		{"version", []string{"-config"}},
+		{"eval", []string{"-members", "-queries", "-ranker", "-json", "-config"}},
 	} {
 		r := knoop(t, nil, nil, tc.cmd, "-h")
 		if r.code != 0 {
