@@ -124,7 +124,8 @@ func (e *environment) config(n int) (string, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "[database]\nurl = %s\nmax_conns = %d\n\n", tomlString(e.dbURL), e.o.maxConns)
-	fmt.Fprintf(&b, "[log]\nlevel = %s\n\n", tomlString(e.o.logLevel))
+	// The harness reads the replicas' logs as text (level=ERROR, msg="…").
+	fmt.Fprintf(&b, "[log]\nlevel = %s\nformat = \"text\"\n\n", tomlString(e.o.logLevel))
 	fmt.Fprintf(&b, "[http]\nlisten = %s\n\n", tomlString(listen))
 	fmt.Fprintf(&b, "[slack]\nbot_token = \"xoxb-load\"\napp_token = \"xapp-1-load\"\napi_url = %s\nadmins = [%s]\n\n",
 		tomlString(e.fake.APIURL()), tomlString(memberID(0)))
