@@ -131,33 +131,37 @@ func (q *Queries) Goals(ctx context.Context, networkID int64, today time.Time) (
 // AddCommitment records a commitment and its first history entry in one
 // transaction and returns it with its short number.
 func (s *Store) AddCommitment(ctx context.Context, nc NewCommitment) (Commitment, error) {
-	var id int64
-	err := s.Tx(ctx, func(q *Queries) error {
-		var goalID *int64
-		if nc.GoalNo != 0 {
-			var g int64
-			err := q.db.QueryRow(ctx, `SELECT id FROM goals WHERE network_id = $1 AND no = $2`, nc.NetworkID, nc.GoalNo).Scan(&g)
-			if err != nil {
-				return fmt.Errorf("goal %d: %w", nc.GoalNo, interpret(err))
-			}
-			goalID = &g
-		}
-		var recipient *int64
-		if nc.RecipientID != 0 {
-			recipient = &nc.RecipientID
-		}
-		err := q.db.QueryRow(ctx, `
-			WITH n AS (UPDATE networks SET commitment_seq = commitment_seq + 1 WHERE id = $1 RETURNING commitment_seq)
-			INSERT INTO commitments (network_id, no, owner_id, recipient_id, goal_id, text, due, created_at, updated_at)
-			SELECT $1, n.commitment_seq, $2, $3, $4, $5, $6::date, $7, $7 FROM n RETURNING id`,
-			nc.NetworkID, nc.OwnerID, recipient, goalID, nc.Text, dateArg(nc.Due), nc.At).Scan(&id)
+	var goalID *int64
+	if nc.GoalNo != 0 {
+		var g int64
+		err := s.db.QueryRow(ctx, `SELECT id FROM goals WHERE network_id = $1 AND no = $2`, nc.NetworkID, nc.GoalNo).Scan(&g)
 		if err != nil {
-			return fmt.Errorf("add commitment: %w", interpret(err))
+			return Commitment{}, fmt.Errorf("goal %d: %w", nc.GoalNo, interpret(err))
 		}
-		return q.addUpdate(ctx, id, nc.OwnerID, "created", "", nc.Due, nc.At)
-	})
+		goalID = &g
+	}
+	var recipient *int64
+	if nc.RecipientID != 0 {
+		recipient = &nc.RecipientID
+	}
+	// One statement, committed on its own: the network's row, which hands
+	// out the short numbers, stays locked only while the statement runs
+	// and its commit is written, not for round trips between statements
+	// (under load those made every commit in a network queue behind the
+	// one before it).
+	var id int64
+	err := s.db.QueryRow(ctx, `
+		WITH n AS (UPDATE networks SET commitment_seq = commitment_seq + 1 WHERE id = $1 RETURNING commitment_seq),
+		c AS (
+			INSERT INTO commitments (network_id, no, owner_id, recipient_id, goal_id, text, due, created_at, updated_at)
+			SELECT $1, n.commitment_seq, $2, $3, $4, $5, $6::date, $7, $7 FROM n RETURNING id),
+		u AS (
+			INSERT INTO commitment_updates (commitment_id, member_id, kind, note, due, created_at)
+			SELECT c.id, $2, 'created', '', $6::date, $7 FROM c)
+		SELECT id FROM c`,
+		nc.NetworkID, nc.OwnerID, recipient, goalID, nc.Text, dateArg(nc.Due), nc.At).Scan(&id)
 	if err != nil {
-		return Commitment{}, err
+		return Commitment{}, fmt.Errorf("add commitment: %w", interpret(err))
 	}
 	return s.commitmentByID(ctx, id)
 }

@@ -271,9 +271,18 @@ func (q *Queries) SetMemberPrefs(ctx context.Context, memberID int64, timezone, 
 // first time it was seen. Adapters call it before handling an event, so a
 // redelivered event (same id, new envelope) is handled once, also across
 // replicas.
+//
+// The row is written without waiting for its WAL flush (both statements
+// go in one simple-protocol message, so they run as one implicit
+// transaction and SET LOCAL covers the insert): every event costs one of
+// these, and under load they queued on the WAL. What a PostgreSQL crash
+// can lose is the last fraction of a second of markers, so an event
+// redelivered across such a crash could be answered twice; member data
+// is always committed durably. Call it outside a transaction.
 func (q *Queries) FirstSeen(ctx context.Context, platform, eventID string) (bool, error) {
-	tag, err := q.db.Exec(ctx, `INSERT INTO processed_events (platform, event_id) VALUES ($1, $2)
-		ON CONFLICT DO NOTHING`, platform, eventID)
+	tag, err := q.db.Exec(ctx, `SET LOCAL synchronous_commit = off;
+		INSERT INTO processed_events (platform, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+		pgx.QueryExecModeSimpleProtocol, platform, eventID)
 	if err != nil {
 		return false, fmt.Errorf("first seen: %w", interpret(err))
 	}

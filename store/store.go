@@ -159,25 +159,20 @@ func (s *Store) migrateRiver(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("job queue migrations: %w", err)
 	}
-	conn, err := s.pool.Acquire(ctx)
+	// The lock is held on a connection of its own, outside the pool, so
+	// River's migrator can use the pool even when it has one connection.
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return fmt.Errorf("job queue migrations: %w", err)
 	}
-	defer conn.Release()
+	defer conn.Close(context.WithoutCancel(ctx)) // closing the session also drops the lock
 	var schema string
 	if err := conn.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 		return fmt.Errorf("job queue migrations: %w", err)
 	}
-	key := lockID("knoop-river", schema)
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, lockID("knoop-river", schema)); err != nil {
 		return fmt.Errorf("job queue migration lock: %w", err)
 	}
-	defer func() {
-		// A fresh context: the lock must be let go even when ctx ended.
-		if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key); err != nil {
-			conn.Conn().Close(context.WithoutCancel(ctx)) // closing the session drops the lock
-		}
-	}()
 	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{TargetVersion: riverSchemaVersion})
 	if err != nil {
 		return fmt.Errorf("job queue migrations: %w", err)

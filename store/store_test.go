@@ -345,3 +345,22 @@ func TestTxRunsADeadlockVictimAgain(t *testing.T) {
 		t.Errorf("%d runs of the two transactions, want 3 (one deadlock victim run again)", n)
 	}
 }
+
+// FirstSeen's relaxed commit stays with its own insert: the connection's
+// next statement commits durably again.
+func TestFirstSeenKeepsDurableCommits(t *testing.T) {
+	_, cfg := storetest.SchemaConfig(t)
+	cfg.MaxConns = 1
+	s, err := store.OpenConfig(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if first, err := s.FirstSeen(context.Background(), "slack", "EvDurable"); err != nil || !first {
+		t.Fatalf("first sighting: %v %v", first, err)
+	}
+	var mode string
+	if err := s.Pool().QueryRow(context.Background(), `SHOW synchronous_commit`).Scan(&mode); err != nil || mode != "on" {
+		t.Fatalf("synchronous_commit after FirstSeen on the same connection = %q, %v; want on", mode, err)
+	}
+}
