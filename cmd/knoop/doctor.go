@@ -101,8 +101,15 @@ func doctorDatabase(e env, cfg Config, r *report) *store.Store {
 	case err != nil:
 		r.fail("schema", err, "check the user may read the database")
 	case current < latest:
-		r.fail("schema", fmt.Errorf("at version %d, this knoop needs %d", current, latest),
-			"run `knoop migrate` (knoop run also migrates at start, one replica at a time)")
+		// knoop run migrates at start, so this is only a problem when
+		// the database user may not create tables.
+		var canCreate bool
+		if err := pool.QueryRow(ctx, `SELECT has_schema_privilege(current_schema(), 'CREATE')`).Scan(&canCreate); err != nil || !canCreate {
+			r.fail("schema", fmt.Errorf("at version %d, this knoop needs %d, and the user may not create tables", current, latest),
+				"grant CREATE on the schema to the database user, or run `knoop migrate` as a user who may")
+			break
+		}
+		r.ok("schema", fmt.Sprintf("at version %d; knoop run migrates it to %d at start (or run `knoop migrate` now)", current, latest))
 	case current > latest:
 		r.fail("schema", fmt.Errorf("at version %d, newer than this knoop knows (%d)", current, latest),
 			"run the knoop version that migrated it, or newer")
