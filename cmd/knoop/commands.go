@@ -40,12 +40,7 @@ func runConsole(e env, args []string) error {
 	if strings.TrimSpace(*room) == "" {
 		return usageError(fs, "--room must not be empty")
 	}
-	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
-	if err != nil {
-		return err
-	}
-	log := e.logger(cfg, true)
-	db, err := openDatabase(e, cfg, log, true)
+	cfg, log, db, err := e.openDB(fs, *cfgPath, true)
 	if err != nil {
 		return err
 	}
@@ -101,12 +96,7 @@ func runDigest(e env, args []string) error {
 	if !*dryRun {
 		return usageError(fs, "only --dry-run is supported: digests are sent by `knoop run` on their schedule, or by `digest now` in the room")
 	}
-	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
-	if err != nil {
-		return err
-	}
-	log := e.logger(cfg, true)
-	db, err := openDatabase(e, cfg, log, true)
+	cfg, log, db, err := e.openDB(fs, *cfgPath, true)
 	if err != nil {
 		return err
 	}
@@ -286,11 +276,7 @@ func runMigrate(e env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
-	if err != nil {
-		return err
-	}
-	db, err := openDatabase(e, cfg, e.logger(cfg, false), true)
+	_, _, db, err := e.openDB(fs, *cfgPath, false)
 	if err != nil {
 		return err
 	}
@@ -319,12 +305,7 @@ func runSeed(e env, args []string) error {
 	if strings.TrimSpace(*room) == "" {
 		return usageError(fs, "--room must not be empty")
 	}
-	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
-	if err != nil {
-		return err
-	}
-	log := e.logger(cfg, false)
-	db, err := openDatabase(e, cfg, log, true)
+	cfg, _, db, err := e.openDB(fs, *cfgPath, false)
 	if err != nil {
 		return err
 	}
@@ -367,11 +348,7 @@ func runExport(e env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
-	if err != nil {
-		return err
-	}
-	db, err := openDatabase(e, cfg, e.logger(cfg, true), true)
+	_, _, db, err := e.openDB(fs, *cfgPath, true)
 	if err != nil {
 		return err
 	}
@@ -447,4 +424,20 @@ func runImport(e env, args []string) error {
 	fmt.Fprintf(e.stdout, "imported network %d: %d members, %d goals, %d commitments, %d asks, %d rooms, %d schedules\n",
 		id, len(x.Members), len(x.Goals), len(x.Commitments), len(x.Asks), len(x.Rooms), len(x.Schedules))
 	return nil
+}
+
+// openDB reads the configuration the command's flags name and opens its
+// database (a local or embedded PostgreSQL when none is configured).
+// quiet keeps the log to warnings, for commands whose output is the point.
+func (e env) openDB(fs *flag.FlagSet, cfgPath string, quiet bool) (Config, *slog.Logger, *database, error) {
+	cfg, err := e.config(cfgPath, explicitFlag(fs, "config"))
+	if err != nil {
+		return Config{}, nil, nil, err
+	}
+	log := e.logger(cfg, quiet)
+	db, err := openDatabase(e, cfg, log, true)
+	if err != nil {
+		return Config{}, nil, nil, err
+	}
+	return cfg, log, db, nil
 }
