@@ -2,7 +2,6 @@ package matrix
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,18 +27,6 @@ func TestDigestHTMLGolden(t *testing.T) {
 				t.Errorf("digest HTML contains %q", ping)
 			}
 		}
-		path := filepath.Join("testdata", "digest_"+lang+".html")
-		if os.Getenv("UPDATE_GOLDEN") == "1" {
-			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (UPDATE_GOLDEN=1 creates it)", err)
-		}
-		if string(want) != got {
-			t.Errorf("%s differs; got:\n%s", path, got)
-		}
+		bottest.Golden(t, filepath.Join("testdata", "digest_"+lang+".html"), got)
 	}
 }

@@ -3,7 +3,6 @@ package slack
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,18 +37,6 @@ func TestDigestBlocksGolden(t *testing.T) {
 				t.Errorf("digest blocks contain %q", ping)
 			}
 		}
-		path := filepath.Join("testdata", "digest_"+lang+".json")
-		if os.Getenv("UPDATE_GOLDEN") == "1" {
-			if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (UPDATE_GOLDEN=1 creates it)", err)
-		}
-		if string(want) != string(got)+"\n" {
-			t.Errorf("%s differs; got:\n%s", path, got)
-		}
+		bottest.Golden(t, filepath.Join("testdata", "digest_"+lang+".json"), string(got)+"\n")
 	}
 }

@@ -1,6 +1,7 @@
 package bottest
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -36,4 +37,22 @@ func SeedNetwork(t testing.TB, h *Harness) {
 	say("bob", "commit safety case for the test site by 2026-12-09 for goal 2")
 	say("bob", "commit grant draft by 2026-12-01")
 	say("dave", "ask who can review our business case?")
+}
+
+// Golden compares got with the file at path; with UPDATE_GOLDEN=1 in the
+// environment it writes got there first.
+func Golden(t testing.TB, path, got string) {
+	t.Helper()
+	if os.Getenv("UPDATE_GOLDEN") == "1" {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (UPDATE_GOLDEN=1 creates it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file; got:\n%s", path, got)
+	}
 }
