@@ -153,10 +153,10 @@ func (b *Bot) buildDigest(ctx context.Context, net store.Network, since, now tim
 		switch {
 		case n == 1 && one != "":
 			counts = append(counts, tr(lang, one))
-		case n > store.DigestLimit:
-			counts = append(counts, strings.Replace(tr(lang, many, store.DigestLimit), fmt.Sprint(store.DigestLimit), fmt.Sprint(store.DigestLimit)+"+", 1))
+		case n > store.DigestLimit: // the lists stop just past the limit
+			counts = append(counts, tr(lang, many, strconv.Itoa(store.DigestLimit)+"+"))
 		case n > 0:
-			counts = append(counts, tr(lang, many, n))
+			counts = append(counts, tr(lang, many, strconv.Itoa(n)))
 		}
 	}
 	count(len(d.Delivered), "", "digest_count_delivered")
@@ -307,21 +307,27 @@ func fmtMinutes(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
 // is the network's language. ErrNotFound when Knoop has not heard from the
 // room.
 func (b *Bot) DigestReplies(ctx context.Context, platform, room, lang string) (summary, details Reply, err error) {
-	net, err := b.store.NetworkOfRoom(ctx, platform, room)
-	if err != nil {
-		return Reply{}, Reply{}, err
+	_, summary, details, err = b.roomDigest(ctx, platform, room, lang)
+	return summary, details, err
+}
+
+// roomDigest is DigestReplies with the room's network.
+func (b *Bot) roomDigest(ctx context.Context, platform, room, lang string) (net store.Network, summary, details Reply, err error) {
+	if net, err = b.store.NetworkOfRoom(ctx, platform, room); err != nil {
+		return net, Reply{}, Reply{}, err
 	}
 	since, err := b.store.LastDigest(ctx, platform, room)
 	if err != nil {
-		return Reply{}, Reply{}, err
+		return net, Reply{}, Reply{}, err
 	}
-	return b.buildDigest(ctx, net, since, b.now(), fallbackLang(lang, net.Language))
+	summary, details, err = b.buildDigest(ctx, net, since, b.now(), fallbackLang(lang, net.Language))
+	return net, summary, details, err
 }
 
 // DigestPreview renders the digest a room would get now as text, with its
 // schedule, without sending or recording it.
 func (b *Bot) DigestPreview(ctx context.Context, platform, room string) (string, error) {
-	summary, details, err := b.DigestReplies(ctx, platform, room, "")
+	net, summary, details, err := b.roomDigest(ctx, platform, room, "")
 	if errors.Is(err, store.ErrNotFound) {
 		return "", fmt.Errorf("Knoop does not know room %q on %s", room, platform)
 	}
@@ -330,7 +336,6 @@ func (b *Bot) DigestPreview(ctx context.Context, platform, room string) (string,
 	}
 	var out strings.Builder
 	if s, err := b.store.ScheduleFor(ctx, platform, room); err == nil {
-		net, _ := b.store.NetworkOfRoom(ctx, platform, room)
 		fmt.Fprintf(&out, "# schedule: %s (%s), next %s\n", s.Spec, net.Timezone, s.NextAt.In(loadLocation(net.Timezone)).Format("Mon 2 Jan 2006 15:04"))
 	} else {
 		fmt.Fprintf(&out, "# no schedule in this room\n")
