@@ -17,10 +17,14 @@ type Message struct {
 	Network   string
 	ThreadID  string // the thread it was said in, if any
 	MessageID string // the platform's id for it, if any
-	UserID    string // the platform's user id
-	UserName  string // display name, if the adapter knows it
-	Text      string // the text, with the bot's own mention or prefix left in or out
-	Direct    bool   // said in a direct-message room
+	// EventID is the platform's id of the event that carried it, the same
+	// on every redelivery (Slack event_id, Matrix event id); HandleEvent
+	// answers each once. Empty: not deduplicated.
+	EventID  string
+	UserID   string // the platform's user id
+	UserName string // display name, if the adapter knows it
+	Text     string // the text, with the bot's own mention or prefix left in or out
+	Direct   bool   // said in a direct-message room
 	// Coordinator is set by the adapter from the platform's rights
 	// (Slack: configured admins; Matrix: power level ≥ 50).
 	Coordinator bool

@@ -83,6 +83,18 @@ type call struct {
 // committed before Handle returns. It never panics: a failure is logged
 // with its cause and the member gets a short apology.
 func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
+	return b.handle(ctx, msg, nil)
+}
+
+// known is what HandleEvent read before the command: the room's network
+// and the member's stored row (found false: not stored yet).
+type known struct {
+	net   store.Network
+	me    store.Member
+	found bool
+}
+
+func (b *Bot) handle(ctx context.Context, msg Message, k *known) (reply Reply) {
 	lang := msg.Language
 	b.metrics.MessageIn(msg.Platform)
 	defer func() {
@@ -105,7 +117,7 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 	}
 	p := Parse(text)
 	c := &call{ctx: ctx, b: b, msg: msg, parsed: p, args: p.Args, now: b.now()}
-	if err := c.load(); err != nil {
+	if err := c.load(k); err != nil {
 		b.metrics.Error("load")
 		b.log.ErrorContext(ctx, "load member", "err", err, "platform", msg.Platform)
 		r := Reply{Lang: fallbackLang(lang, p.Lang)}
@@ -137,23 +149,25 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 }
 
 // load finds the network and member for the message, creating them on
-// first contact.
-func (c *call) load() error {
-	key := c.msg.Platform + "\x00" + c.msg.RoomID
-	if v, ok := c.b.networks.Load(key); ok {
-		c.net = v.(store.Network)
+// first contact. k, when given, holds what was read already.
+func (c *call) load(k *known) error {
+	var (
+		me  store.Member
+		err error
+	)
+	if k != nil {
+		c.net = k.net
+		me = k.me
 	} else {
-		net, err := c.b.network(c.ctx, c.msg)
+		if c.net, err = c.b.roomNetwork(c.ctx, c.msg); err != nil {
+			return err
+		}
+	}
+	if k == nil || !k.found || (c.msg.UserName != "" && c.msg.UserName != me.DisplayName) {
+		me, err = c.b.store.EnsureMemberAt(c.ctx, c.net.ID, c.msg.Platform, c.msg.UserID, c.msg.UserName, c.now)
 		if err != nil {
 			return err
 		}
-		c.b.networks.Store(key, net)
-		c.net = net
-	}
-	net := c.net
-	me, err := c.b.store.EnsureMemberAt(c.ctx, net.ID, c.msg.Platform, c.msg.UserID, c.msg.UserName, c.now)
-	if err != nil {
-		return err
 	}
 	if me.OrgID == 0 && c.msg.OrgHint != "" {
 		if _, err := c.b.store.SetOrganisation(c.ctx, me.ID, truncate(c.msg.OrgHint, maxOrgLen)); err != nil {
@@ -175,6 +189,23 @@ func (c *call) load() error {
 	c.loc = c.location()
 	c.now = c.now.In(c.loc)
 	return nil
+}
+
+// roomNetwork is network through the room → network cache. A room never
+// moves to another network, and the fields read from the cached copy
+// (timezone, language) are set when the network is created; the charter
+// is read fresh where it is shown.
+func (b *Bot) roomNetwork(ctx context.Context, msg Message) (store.Network, error) {
+	key := msg.Platform + "\x00" + msg.RoomID
+	if v, ok := b.networks.Load(key); ok {
+		return v.(store.Network), nil
+	}
+	net, err := b.network(ctx, msg)
+	if err != nil {
+		return store.Network{}, err
+	}
+	b.networks.Store(key, net)
+	return net, nil
 }
 
 // network finds the network of the message's room. A room seen for the

@@ -151,9 +151,10 @@ func (s *Store) AddCommitment(ctx context.Context, nc NewCommitment) (Commitment
 	// queued behind the one before. The commitment then commits durably;
 	// its WAL record follows the number's, so once it is on disk the
 	// number is too. A failure in between leaves a gap in the numbers,
-	// nothing else.
+	// nothing else. The number is taken on the pool, outside an event's
+	// transaction, which holds its locks until the reply was delivered.
 	var no int64
-	err := s.db.QueryRow(ctx, `
+	err := s.pool.QueryRow(ctx, `
 		WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))
 		UPDATE networks SET commitment_seq = commitment_seq + 1 FROM relaxed WHERE id = $1
 		RETURNING commitment_seq`, nc.NetworkID).Scan(&no)

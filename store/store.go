@@ -62,6 +62,12 @@ type Store struct {
 	*Queries
 	pool *pgxpool.Pool
 	log  *slog.Logger
+	// events bounds the event transactions open at once to the pool
+	// less four connections: an event's work may need a second one (a
+	// commitment's number is taken outside its transaction), and the
+	// Matrix sync lock and the scheduler hold some, so events never take
+	// the last connections their own work waits for.
+	events chan struct{}
 }
 
 // Open connects to url, applies pending migrations and returns a ready
@@ -96,7 +102,8 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config, log *slog.Logger) (*St
 
 // New wraps an existing pool without migrating.
 func New(pool *pgxpool.Pool, log *slog.Logger) *Store {
-	return &Store{Queries: &Queries{db: pool}, pool: pool, log: log}
+	return &Store{Queries: &Queries{db: ctxDB{pool}}, pool: pool, log: log,
+		events: make(chan struct{}, max(1, pool.Config().MaxConns-4))}
 }
 
 // Pool returns the underlying pool, for callers that need raw access
@@ -231,11 +238,13 @@ func newMigrator(ctx context.Context, db *sql.DB) (*goose.Provider, error) {
 // first skills racing to insert the same new words into the lexicon in
 // different orders deadlock, and the loser must not get an error for it.
 // fn must therefore do nothing but database work and reset what it
-// collects.
+// collects. Inside an event's transaction (HandleOnce) Tx is a savepoint
+// of it: a failure rolls back to the savepoint, and the event's work
+// commits or rolls back as a whole.
 func (s *Store) Tx(ctx context.Context, fn func(q *Queries) error) error {
 	var err error
 	for attempt := 1; ; attempt++ {
-		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 			return fn(&Queries{db: tx})
 		})
 		if attempt == txAttempts || !retryable(err) {
@@ -277,8 +286,9 @@ func interpret(err error) error {
 
 // WithTx runs fn in one transaction, handing it the raw transaction too,
 // for work that must commit with the store's writes (job queue inserts).
+// Inside an event's transaction (HandleOnce) it is a savepoint of it.
 func (s *Store) WithTx(ctx context.Context, fn func(tx pgx.Tx, q *Queries) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		return fn(tx, &Queries{db: tx})
 	})
 }

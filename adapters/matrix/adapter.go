@@ -50,6 +50,7 @@ type Adapter struct {
 	kv      bot.StateKeeper // from the handler, when it keeps state
 	start   time.Time       // events older than the first sync are history, not questions
 	resumed bool            // a sync position was saved: everything after it is new
+	pos     *positions      // the sync position, saved past finished work; nil without kv
 
 	conn metrics.Conn // what Ready reports
 
@@ -137,6 +138,12 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) (runErr error) {
 	if kv, ok := h.(bot.StateKeeper); ok {
 		a.kv = kv
 		a.cli.Store = &syncStore{kv: kv}
+		a.pos = &positions{
+			save: func(ctx context.Context, token string) error {
+				return kv.SetState(ctx, Platform, "next_batch:"+string(a.me), token)
+			},
+			failed: func(err error) { a.log.Warn("matrix sync position not saved", "err", err) },
+		}
 	}
 	closeCrypto, err := a.setupCrypto(ctx, h)
 	if err != nil {
@@ -373,6 +380,17 @@ func (a *Adapter) Ready() (string, error) { return a.conn.Ready() }
 type watchedSyncer struct {
 	*mautrix.DefaultSyncer
 	a *Adapter
+}
+
+// ProcessResponse hands the response's events to the handlers, which
+// queue their work, then seals the response's position: it is saved once
+// that work has finished.
+func (w watchedSyncer) ProcessResponse(ctx context.Context, res *mautrix.RespSync, since string) error {
+	err := w.DefaultSyncer.ProcessResponse(ctx, res, since)
+	if err == nil && w.a.pos != nil {
+		w.a.pos.seal(ctx, res.NextBatch)
+	}
+	return err
 }
 
 func (w watchedSyncer) OnFailedSync(res *mautrix.RespSync, err error) (time.Duration, error) {

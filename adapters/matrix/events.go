@@ -32,11 +32,13 @@ func (a *Adapter) onMessage(ctx context.Context, h bot.Handler, evt *event.Event
 		return // an edit is not a new question
 	}
 	a.work.Add(1)
+	finished := a.track()
 	a.queue.Do(string(evt.Sender), func() {
 		defer a.work.Done()
+		defer finished()
 		ctx := bot.WithEvent(context.WithoutCancel(ctx), string(evt.ID))
 		text, ok := a.addressed(ctx, evt, msg)
-		if !ok || !a.firstSeen(ctx, h, evt) {
+		if !ok {
 			return
 		}
 		thread := ""
@@ -45,15 +47,37 @@ func (a *Adapter) onMessage(ctx context.Context, h bot.Handler, evt *event.Event
 		}
 		m := a.message(ctx, evt.RoomID, evt.Sender, thread, text)
 		m.MessageID = string(evt.ID)
-		r := h.Handle(ctx, m)
-		if r.IsZero() {
-			return
-		}
-		if _, err := a.send(ctx, evt.RoomID, evt, thread, r, "re-"+string(evt.ID)); err != nil {
-			a.cfg.Metrics.Error("reply")
-			a.log.ErrorContext(ctx, "reply failed", "room", evt.RoomID, "err", err)
-		}
+		m.EventID = string(evt.ID)
+		a.answer(ctx, h, m, func(ctx context.Context, r bot.Reply) error {
+			_, err := a.send(ctx, evt.RoomID, evt, thread, r, "re-"+string(evt.ID))
+			return err
+		})
 	})
+}
+
+// track numbers work queued for an event, so the sync position moves past
+// the event only once the work has finished; call the result when it has.
+func (a *Adapter) track() func() {
+	if a.pos == nil {
+		return func() {}
+	}
+	return a.pos.begin()
+}
+
+// answer handles m once (bot.EventHandler: the event's work commits only
+// after send delivered the reply; a restart redoes what was not
+// delivered) and sends the reply.
+func (a *Adapter) answer(ctx context.Context, h bot.Handler, m bot.Message, send func(context.Context, bot.Reply) error) {
+	var err error
+	if eh, ok := h.(bot.EventHandler); ok {
+		_, err = eh.HandleEvent(ctx, m, send)
+	} else if r := h.Handle(ctx, m); !r.IsZero() {
+		err = send(ctx, r)
+	}
+	if err != nil {
+		a.cfg.Metrics.Error("reply")
+		a.log.ErrorContext(ctx, "reply failed", "room", m.RoomID, "err", err)
+	}
 }
 
 // history reports whether evt is older than this process's first sync
@@ -61,20 +85,6 @@ func (a *Adapter) onMessage(ctx context.Context, h bot.Handler, evt *event.Event
 // After a restart everything since the saved position is new.
 func (a *Adapter) history(evt *event.Event) bool {
 	return !a.resumed && time.UnixMilli(evt.Timestamp).Before(a.start.Add(-5*time.Second))
-}
-
-func (a *Adapter) firstSeen(ctx context.Context, h bot.Handler, evt *event.Event) bool {
-	d, ok := h.(bot.EventDeduper)
-	if !ok {
-		return true
-	}
-	first, err := d.FirstSeen(ctx, Platform, string(evt.ID))
-	if err != nil {
-		a.cfg.Metrics.Error("dedupe")
-		a.log.ErrorContext(ctx, "dedupe failed", "err", err)
-		return true
-	}
-	return first
 }
 
 // addressed decides whether a message is for Knoop and returns its text
@@ -202,18 +212,21 @@ func (a *Adapter) onReaction(ctx context.Context, h bot.Handler, evt *event.Even
 		return
 	}
 	a.work.Add(1)
+	finished := a.track()
 	a.queue.Do(string(evt.Sender), func() {
 		defer a.work.Done()
+		defer finished()
 		ctx := bot.WithEvent(context.WithoutCancel(ctx), string(evt.ID))
 		no, found, err := kv.State(ctx, Platform, "commitment:"+string(rc.RelatesTo.EventID))
-		if err != nil || !found || !a.firstSeen(ctx, h, evt) {
+		if err != nil || !found {
 			return
 		}
-		r := h.Handle(ctx, a.message(ctx, evt.RoomID, evt.Sender, "", verb+" "+no))
-		if _, err := a.send(ctx, evt.RoomID, nil, "", r, "re-"+string(evt.ID)); err != nil {
-			a.cfg.Metrics.Error("reply")
-			a.log.ErrorContext(ctx, "reaction reply failed", "err", err)
-		}
+		m := a.message(ctx, evt.RoomID, evt.Sender, "", verb+" "+no)
+		m.EventID = string(evt.ID)
+		a.answer(ctx, h, m, func(ctx context.Context, r bot.Reply) error {
+			_, err := a.send(ctx, evt.RoomID, nil, "", r, "re-"+string(evt.ID))
+			return err
+		})
 	})
 }
 

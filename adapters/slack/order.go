@@ -52,7 +52,7 @@ func (a *Adapter) dispatch(ctx context.Context, key string, work func(ctx contex
 				result = nil
 			}
 			timer.Stop()
-			if !isLate() {
+			if _, skip := result.(noAck); !isLate() && !skip {
 				ack(result)
 			}
 		}()
