@@ -322,47 +322,46 @@ type Change struct {
 // ChangeCommitment applies a change by the commitment's owner, with its
 // history entry and, for "done", the delivery evidence, in one transaction.
 // It returns ErrNotFound, ErrNotOwner or ErrClosed without changing anything.
+// The commitment is read, locked, changed and its history written in one
+// statement; the evidence of a delivery is a second.
 func (s *Store) ChangeCommitment(ctx context.Context, ch Change) (Commitment, error) {
-	var id int64
+	var set string
+	switch ch.Kind {
+	case "done":
+		set = `status = 'done', done_at = $4, updated_at = $4`
+	case "dropped":
+		set = `status = 'dropped', updated_at = $4`
+	case "due":
+		set = `due = $5::date, updated_at = $4`
+	case "update":
+		set = `updated_at = $4`
+	default:
+		return Commitment{}, fmt.Errorf("unknown change %q", ch.Kind)
+	}
+	var c Commitment
 	err := s.Tx(ctx, func(q *Queries) error {
-		var owner int64
-		var status, text string
-		err := q.db.QueryRow(ctx, `SELECT id, owner_id, status, text FROM commitments
-			WHERE network_id = $1 AND no = $2 FOR UPDATE`, ch.NetworkID, ch.No).Scan(&id, &owner, &status, &text)
+		var err error
+		c, err = scanCommitment(q.db.QueryRow(ctx, `
+			WITH old AS (SELECT id, owner_id, status FROM commitments
+				WHERE network_id = $1 AND no = $2 FOR UPDATE),
+			up AS (UPDATE commitments SET `+set+` FROM old
+				WHERE commitments.id = old.id AND old.owner_id = $3 AND old.status = 'open'
+				RETURNING commitments.id),
+			hist AS (INSERT INTO commitment_updates (commitment_id, member_id, kind, note, due, created_at)
+				SELECT up.id, $3, $6, $7, $5::date, $4 FROM up)
+			SELECT `+commitmentColumns+commitmentFrom+`WHERE c.id = (SELECT id FROM old)`,
+			ch.NetworkID, ch.No, ch.MemberID, ch.At, dateArg(ch.Due), ch.Kind, ch.Note))
 		if err != nil {
 			return interpret(err)
 		}
-		if owner != ch.MemberID {
+		if c.OwnerID != ch.MemberID {
 			return ErrNotOwner
 		}
-		if status != StatusOpen {
+		if c.Status != StatusOpen {
 			return ErrClosed
 		}
-		var upd string
-		switch ch.Kind {
-		case "done":
-			upd = `UPDATE commitments SET status = 'done', done_at = $2, updated_at = $2 WHERE id = $1`
-		case "dropped":
-			upd = `UPDATE commitments SET status = 'dropped', updated_at = $2 WHERE id = $1`
-		case "due":
-			upd = `UPDATE commitments SET due = $3::date, updated_at = $2 WHERE id = $1`
-		case "update":
-			upd = `UPDATE commitments SET updated_at = $2 WHERE id = $1`
-		default:
-			return fmt.Errorf("unknown change %q", ch.Kind)
-		}
-		args := []any{id, ch.At}
-		if ch.Kind == "due" {
-			args = append(args, dateArg(ch.Due))
-		}
-		if _, err := q.db.Exec(ctx, upd, args...); err != nil {
-			return fmt.Errorf("change commitment: %w", interpret(err))
-		}
-		if err := q.addUpdate(ctx, id, ch.MemberID, ch.Kind, ch.Note, ch.Due, ch.At); err != nil {
-			return err
-		}
 		if ch.Kind == "done" {
-			return q.addEvidence(ctx, owner, KindDelivered, id, text, WeightDelivered, ch.At)
+			return q.addEvidence(ctx, c.OwnerID, KindDelivered, c.ID, c.Text, WeightDelivered, ch.At)
 		}
 		return nil
 	})
@@ -372,7 +371,19 @@ func (s *Store) ChangeCommitment(ctx context.Context, ch Change) (Commitment, er
 		}
 		return Commitment{}, err
 	}
-	return s.commitmentByID(ctx, id)
+	// The statement read the row as it was; apply the change to the copy.
+	switch ch.Kind {
+	case "done":
+		c.Status, c.DoneAt = StatusDone, ch.At
+	case "dropped":
+		c.Status = StatusDropped
+	case "due":
+		c.Due = ch.Due
+	}
+	if ch.Note != "" && ch.Kind != "due" {
+		c.LastNote = ch.Note
+	}
+	return c, nil
 }
 
 // Ask is an open question to the network.

@@ -41,13 +41,44 @@ func decayAt(score float64, now time.Time) float64 {
 }
 
 // addEvidence records one piece of evidence, its words in the lexicon, and
-// refreshes the member's search terms. Callers run it in the transaction
-// that writes the source row.
+// adds its terms to the member's search terms, in one statement. Scores
+// are sums over the member's evidence, so adding one piece is adding its
+// terms (refreshTerms rebuilds the same sums from scratch). The member row
+// is locked first, as refreshTerms does. Callers run it in the
+// transaction that writes the source row.
 func (q *Queries) addEvidence(ctx context.Context, memberID int64, kind string, sourceID int64, text string, weight float64, at time.Time) error {
-	if err := q.insertEvidence(ctx, memberID, kind, sourceID, text, weight, at); err != nil {
-		return err
+	score := evidenceScore(weight, at)
+	sums := map[string]float64{}
+	var terms []string
+	for _, t := range Terms(text) {
+		if _, ok := sums[t]; !ok {
+			terms = append(terms, t)
+		}
+		sums[t] += score
 	}
-	return q.refreshTerms(ctx, memberID)
+	vals := make([]float64, len(terms))
+	for i, t := range terms {
+		vals[i] = sums[t]
+	}
+	_, err := q.db.Exec(ctx, `
+		WITH m AS (SELECT network_id, org_id FROM members WHERE id = $1 FOR NO KEY UPDATE),
+		ins AS (
+			INSERT INTO evidence (network_id, member_id, kind, source_id, text, weight, at)
+			SELECT m.network_id, $1, $2, $3, $4, $5, $6 FROM m
+		),
+		lex AS (
+			INSERT INTO lexicon (network_id, word, en, nl)
+			SELECT DISTINCT m.network_id, w, en, nl FROM m, unnest($7::text[], $8::text[], $9::text[]) AS x(w, en, nl)
+			ON CONFLICT DO NOTHING
+		)
+		INSERT INTO member_terms (member_id, term, network_id, org_id, score)
+		SELECT $1, t, m.network_id, m.org_id, s FROM m, unnest($10::text[], $11::float8[]) AS x(t, s)
+		ON CONFLICT (member_id, term) DO UPDATE SET score = member_terms.score + excluded.score`,
+		append(append([]any{memberID, kind, sourceID, text, weight, at}, lexiconArgs(Words(text))...), terms, vals)...)
+	if err != nil {
+		return fmt.Errorf("add evidence: %w", interpret(err))
+	}
+	return nil
 }
 
 // insertEvidence is addEvidence without refreshing the member's terms
