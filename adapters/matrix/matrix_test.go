@@ -150,8 +150,7 @@ func TestInviteWhoCommitAndReaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := h.store.Commitment(context.Background(), n.ID, 1)
-	if err != nil || c.Status != store.StatusDone {
+	if c, err := commitmentAfterAnswer(h.store, n.ID, 1, func(c store.Commitment) bool { return c.Status == store.StatusDone }); err != nil || c.Status != store.StatusDone {
 		t.Fatalf("commitment after ✅: %+v %v", c, err)
 	}
 	// A message not addressed to Knoop in a group room gets no answer.
@@ -285,7 +284,7 @@ func TestReplyToKnoopAndSnoozeReaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, err := h.store.Commitment(context.Background(), n.ID, 1); err != nil || c.Due.Format(time.DateOnly) != "2030-03-08" {
+	if c, err := commitmentAfterAnswer(h.store, n.ID, 1, func(c store.Commitment) bool { return c.Due.Format(time.DateOnly) == "2030-03-08" }); err != nil || c.Due.Format(time.DateOnly) != "2030-03-08" {
 		t.Fatalf("after ⏰: %+v %v", c, err)
 	}
 
@@ -298,5 +297,19 @@ func TestReplyToKnoopAndSnoozeReaction(t *testing.T) {
 	}
 	if got := body(h.answer(room, sent.EventID)); !strings.Contains(got, "Progress on #1 noted") {
 		t.Fatalf("reply to Knoop answered %q", got)
+	}
+}
+
+// commitmentAfterAnswer reads commitment no until ok holds or wait passes.
+// An event's work commits right after its answer was sent, so the answer
+// can be seen a moment before the change.
+func commitmentAfterAnswer(st *store.Store, networkID, no int64, ok func(store.Commitment) bool) (store.Commitment, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		c, err := st.Commitment(context.Background(), networkID, no)
+		if (err == nil && ok(c)) || time.Now().After(deadline) {
+			return c, err
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

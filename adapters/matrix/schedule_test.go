@@ -92,7 +92,7 @@ func TestWeeklyDigestAndNudgeInMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, err := h.store.Commitment(context.Background(), n.ID, 1); err != nil || c.Due.Format(time.DateOnly) != "2026-12-09" {
+	if c, err := commitmentAfterAnswer(h.store, n.ID, 1, func(c store.Commitment) bool { return c.Due.Format(time.DateOnly) == "2026-12-09" }); err != nil || c.Due.Format(time.DateOnly) != "2026-12-09" {
 		t.Fatalf("after ⏰ on the reminder: %+v %v", c, err)
 	}
 
