@@ -138,7 +138,9 @@ func (b *Bot) handle(ctx context.Context, msg Message, k *known) (reply Reply) {
 	r := c.cmd.run(c)
 	took := time.Since(start)
 	b.metrics.Command(c.cmd.Name, took)
-	b.log.DebugContext(ctx, "command handled", "platform", msg.Platform, "command", c.cmd.Name, "duration", took)
+	if b.log.Enabled(ctx, slog.LevelDebug) { // the arguments cost allocations at any level
+		b.log.DebugContext(ctx, "command handled", "platform", msg.Platform, "command", c.cmd.Name, "duration", took)
+	}
 	if c.cmd == cmdWho {
 		b.metrics.WhoQuery(took)
 	}

@@ -68,6 +68,18 @@ type Store struct {
 	// Matrix sync lock and the scheduler hold some, so events never take
 	// the last connections their own work waits for.
 	events chan struct{}
+	// counter counts statements and round trips; nil when the pool was
+	// made elsewhere.
+	counter *Counter
+}
+
+// Counts returns the statements and round trips the store sent so far
+// (see Counter), or zeros when it does not count.
+func (s *Store) Counts() (statements, roundTrips int64) {
+	if s.counter == nil {
+		return 0, 0
+	}
+	return s.counter.Counts()
 }
 
 // Open connects to url, applies pending migrations and returns a ready
@@ -83,7 +95,15 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*Store, error) {
 
 // OpenConfig is Open for a prepared pool configuration (tests use it to set
 // a search_path).
+//
+// Unless cfg has a tracer of its own, the store counts its statements and
+// round trips (Counts).
 func OpenConfig(ctx context.Context, cfg *pgxpool.Config, log *slog.Logger) (*Store, error) {
+	counter, _ := cfg.ConnConfig.Tracer.(*Counter)
+	if cfg.ConnConfig.Tracer == nil {
+		counter = &Counter{}
+		cfg.ConnConfig.Tracer = counter
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
@@ -93,6 +113,7 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config, log *slog.Logger) (*St
 		return nil, fmt.Errorf("connect: %w", err)
 	}
 	s := New(pool, log)
+	s.counter = counter
 	if err := s.Migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err

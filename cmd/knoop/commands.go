@@ -12,12 +12,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/term"
 
 	"knoop/adapters/console"
 	matrixadapter "knoop/adapters/matrix"
 	slackadapter "knoop/adapters/slack"
 	"knoop/bot"
+
 	"knoop/bot/metrics"
 	"knoop/store"
 )
@@ -142,10 +144,10 @@ func runRun(e env, args []string) error {
 	}
 	var ops *opsServer
 	if cfg.HTTP.Listen != "" {
-		if ops, err = newOpsServer(cfg.HTTP.Listen, m); err != nil {
+		if ops, err = newOpsServer(cfg.HTTP.Listen, m, cfg.HTTP.Pprof); err != nil {
 			return err
 		}
-		log.Info("http listening", "addr", ops.Addr(), "endpoints", "/healthz /readyz /metrics")
+		log.Info("http listening", "addr", ops.Addr(), "endpoints", "/healthz /readyz /metrics", "pprof", cfg.HTTP.Pprof)
 	}
 	db, err := openDatabase(e, cfg, log, false)
 	if err != nil {
@@ -165,6 +167,7 @@ func runRun(e env, args []string) error {
 			log.Warn("database connections still busy at exit")
 		}
 	}()
+	countStatements(m, db.store)
 	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language), bot.WithMetrics(m))
 	go b.Maintain(e.ctx)
 	sched, err := bot.NewScheduler(b, adapters, bot.SchedulerOptions{})
@@ -440,4 +443,16 @@ func (e env) openDB(fs *flag.FlagSet, cfgPath string, quiet bool) (Config, *slog
 		return Config{}, nil, nil, err
 	}
 	return cfg, log, db, nil
+}
+
+// countStatements exports the store's statement and round-trip counters
+// (knoop-load --profile divides them by the commands handled).
+func countStatements(m *metrics.Metrics, s *store.Store) {
+	stmts := func() float64 { n, _ := s.Counts(); return float64(n) }
+	trips := func() float64 { _, n := s.Counts(); return float64(n) }
+	m.Registry().MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "knoop_db_statements_total",
+			Help: "SQL statements sent to PostgreSQL (transaction control not counted)."}, stmts),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "knoop_db_round_trips_total",
+			Help: "Requests to PostgreSQL waited for (a query, a batch, BEGIN, COMMIT)."}, trips))
 }

@@ -32,6 +32,9 @@ type Config struct {
 	} `toml:"console"`
 	HTTP struct {
 		Listen string `toml:"listen"`
+		// Pprof serves net/http/pprof under /debug/pprof/ on the listener
+		// (off by default: profiles show the program's inner workings).
+		Pprof bool `toml:"pprof"`
 	} `toml:"http"`
 	Run struct {
 		ShutdownGrace time.Duration `toml:"shutdown_grace"`
@@ -122,6 +125,13 @@ func (c *Config) applyEnv(env func(string) string) error {
 	}
 	if v := env("KNOOP_HTTP_LISTEN"); v != "" {
 		c.HTTP.Listen = v
+	}
+	if v := env("KNOOP_HTTP_PPROF"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("KNOOP_HTTP_PPROF: %w", err)
+		}
+		c.HTTP.Pprof = b
 	}
 	if v := env("KNOOP_RUN_SHUTDOWN_GRACE"); v != "" {
 		d, err := time.ParseDuration(v)
