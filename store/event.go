@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -51,20 +52,17 @@ func on(ctx context.Context) (*eventTx, func()) {
 	return et, et.mu.Unlock
 }
 
-// writes reports whether sql may change data (anything but a plain
-// SELECT); a read misjudged as a write only costs a durable commit.
+// writes reports whether sql may change data: anything but a SELECT (or
+// WITH … SELECT) without INSERT, UPDATE, DELETE (as words: updated_at is a
+// column) or set_config. A read misjudged as a write only costs a durable
+// commit.
 func writes(sql string) bool {
 	s := strings.ToLower(strings.TrimSpace(sql))
-	if !strings.HasPrefix(s, "select") {
-		return true
-	}
-	for _, w := range []string{"insert", "update", "delete", "set_config"} {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
+	read := strings.HasPrefix(s, "select") || strings.HasPrefix(s, "with")
+	return !read || writeWord.MatchString(s)
 }
+
+var writeWord = regexp.MustCompile(`\b(insert|update|delete)\b|set_config`)
 
 func (d ctxDB) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	et, release := on(ctx)

@@ -95,6 +95,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		cfg.Wait = 2500 * time.Millisecond
 	}
 	opts := []slack.Option{
+		slack.OptionHTTPClient(webAPIClient()), // before the retry options, which wrap it
 		slack.OptionAppLevelToken(cfg.AppToken),
 		// 429s wait for Retry-After; 5xx and connection errors back off.
 		// (slack-go's "all built-in" handlers leave 5xx out.)

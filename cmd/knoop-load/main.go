@@ -45,21 +45,23 @@ import (
 )
 
 type options struct {
-	replicas  int
-	rate      int
-	duration  time.Duration
-	members   int
-	channels  int
-	redeliver float64
-	digestIn  time.Duration
-	maxConns  int
-	knoop     string
-	matrix    bool
-	jsonOut   bool
-	keep      bool
-	logLevel  string
-	drain     time.Duration
-	digest    bool
+	replicas   int
+	rate       int
+	duration   time.Duration
+	members    int
+	channels   int
+	redeliver  float64
+	digestIn   time.Duration
+	maxConns   int
+	knoop      string
+	matrix     bool
+	jsonOut    bool
+	keep       bool
+	logLevel   string
+	drain      time.Duration
+	digest     bool
+	profile    bool
+	profileFor time.Duration
 }
 
 func main() {
@@ -79,6 +81,8 @@ func main() {
 	flag.StringVar(&o.logLevel, "log-level", "info", "the replicas' log level")
 	flag.DurationVar(&o.drain, "drain", 30*time.Second, "how long to wait for the last replies after the load")
 	flag.BoolVar(&o.digest, "digest", true, "schedule a digest and wait for it (up to 75 s after its slot)")
+	flag.BoolVar(&o.profile, "profile", false, "instead of the mixed load: drive each command kind alone (help, commitments, who, commit, done) for --profile-for at --rate and print its cost per command: statements, round trips, CPU of knoop and of PostgreSQL, bytes over Socket Mode and the Web API")
+	flag.DurationVar(&o.profileFor, "profile-for", 10*time.Second, "how long --profile drives each command kind")
 	flag.Parse()
 	if flag.NArg() > 0 || o.replicas < 1 || o.rate < 1 || o.duration <= 0 || o.members < 2 || o.channels < 1 ||
 		o.redeliver < 0 || o.redeliver > 1 || o.maxConns < 1 {
@@ -91,7 +95,11 @@ func main() {
 	rep, err := r.run(func() (*report, error) { return runLoad(ctx, r, o) })
 	stop()
 	if rep != nil {
-		if o.jsonOut {
+		if o.profile {
+			fmt.Printf("knoop-load --profile %s: %d replicas, %d commands/s for %s per kind; %d CPUs, load average before %s\n",
+				rep.Started, o.replicas, o.rate, o.profileFor, rep.CPUs, rep.LoadAverage)
+			printProfile(os.Stdout, rep.Profile, o.jsonOut)
+		} else if o.jsonOut {
 			enc := json.NewEncoder(os.Stdout)
 			enc.SetIndent("", "  ")
 			_ = enc.Encode(rep)
@@ -128,6 +136,12 @@ func runLoad(ctx context.Context, r *runner, o options) (*report, error) {
 
 	d := newDriver(env, o)
 	if err := d.warmUp(ctx); err != nil {
+		return rep, err
+	}
+	if o.profile {
+		rows, err := profile(ctx, env, d)
+		rep.Profile = rows
+		rep.Pass = err == nil && len(rows) == len(profilePhases)
 		return rep, err
 	}
 	if o.digest {

@@ -79,6 +79,7 @@ func newEnvironment(r *runner, o options) (*environment, error) {
 	}
 	q := u.Query()
 	q.Set("search_path", name+",public")
+	q.Set("application_name", replicaAppName) // --profile finds their backends by it
 	u.RawQuery = q.Encode()
 	e.dbURL = u.String()
 	cfg.MaxConns = 2
@@ -97,6 +98,7 @@ func newEnvironment(r *runner, o options) (*environment, error) {
 // replica is one `knoop run` process.
 type replica struct {
 	n          int
+	httpAddr   string // /metrics
 	cmd        *exec.Cmd
 	logPath    string
 	done       chan struct{}
@@ -116,11 +118,12 @@ func freeAddr() (string, error) {
 
 func tomlString(s string) string { return strconv.Quote(s) }
 
-// config writes replica n's config.toml.
-func (e *environment) config(n int) (string, error) {
-	listen, err := freeAddr()
+// config writes replica n's config.toml and returns it and the replica's
+// HTTP address.
+func (e *environment) config(n int) (path, listen string, err error) {
+	listen, err = freeAddr()
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "[database]\nurl = %s\nmax_conns = %d\n\n", tomlString(e.dbURL), e.o.maxConns)
@@ -133,8 +136,8 @@ func (e *environment) config(n int) (string, error) {
 		fmt.Fprintf(&b, "[matrix]\nhomeserver = %s\nuser_id = %s\naccess_token = %s\n",
 			tomlString(e.mx.URL), tomlString(string(e.mxBot)), tomlString(e.mxToken))
 	}
-	path := filepath.Join(e.dir, fmt.Sprintf("replica%d.toml", n))
-	return path, os.WriteFile(path, []byte(b.String()), 0o600)
+	path = filepath.Join(e.dir, fmt.Sprintf("replica%d.toml", n))
+	return path, listen, os.WriteFile(path, []byte(b.String()), 0o600)
 }
 
 // startReplicas starts the processes one after the other, each once the
@@ -142,11 +145,11 @@ func (e *environment) config(n int) (string, error) {
 // migrations alone and the connections are known to be distinct.
 func (e *environment) startReplicas(bin string) error {
 	for n := 1; n <= e.o.replicas; n++ {
-		cfg, err := e.config(n)
+		cfg, listen, err := e.config(n)
 		if err != nil {
 			return err
 		}
-		p := &replica{n: n, logPath: filepath.Join(e.dir, fmt.Sprintf("replica%d.log", n)), done: make(chan struct{})}
+		p := &replica{n: n, httpAddr: listen, logPath: filepath.Join(e.dir, fmt.Sprintf("replica%d.log", n)), done: make(chan struct{})}
 		logf, err := os.Create(p.logPath)
 		if err != nil {
 			return err

@@ -19,15 +19,16 @@ const (
 )
 
 type report struct {
-	Started     string  `json:"started"`
-	Replicas    int     `json:"replicas"`
-	TargetRate  int     `json:"target_rate"`
-	Duration    string  `json:"duration"`
-	Members     int     `json:"members"`
-	Channels    int     `json:"channels"`
-	CPUs        int     `json:"cpus"`
-	LoadAverage string  `json:"load_average_before"`
-	MachineBusy float64 `json:"machine_busy_share"` // of all CPUs, during the load and drain
+	Profile     []profileRow `json:"profile,omitempty"` // --profile
+	Started     string       `json:"started"`
+	Replicas    int          `json:"replicas"`
+	TargetRate  int          `json:"target_rate"`
+	Duration    string       `json:"duration"`
+	Members     int          `json:"members"`
+	Channels    int          `json:"channels"`
+	CPUs        int          `json:"cpus"`
+	LoadAverage string       `json:"load_average_before"`
+	MachineBusy float64      `json:"machine_busy_share"` // of all CPUs, during the load and drain
 
 	Load       loadReport      `json:"load"`
 	Errors     errorsReport    `json:"errors"`

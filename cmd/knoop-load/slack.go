@@ -131,6 +131,9 @@ type driver struct {
 	unclaimed    int // late posts no slash command claims
 	loadStart    time.Time
 	loadEnd      time.Time
+	only         []kind // --profile: drive only these kinds
+	socketBytes  int64  // envelopes pushed and acks received
+	webBytes     int64  // Web API request bodies received
 }
 
 func newDriver(e *environment, o options) *driver {
@@ -162,6 +165,7 @@ func (d *driver) onCall(c slackfake.Call) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.webBytes += int64(len(c.Body))
 	if !ok {
 		d.failedCalls++
 		return
@@ -203,6 +207,7 @@ func (d *driver) onAck(a slackfake.Ack) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.acks++
+	d.socketBytes += int64(len(a.Payload)) + int64(len(`{"envelope_id":"","payload":}`)+len(a.EnvelopeID))
 	ev := d.byEnv[a.EnvelopeID]
 	if ev == nil || !ev.kind.slash() {
 		return
@@ -259,6 +264,14 @@ func (d *driver) push(ev *command, text string) {
 	}
 	d.byEnv[env] = ev
 	d.events = append(d.events, ev)
+	if d.o.profile {
+		var p any = ev.payload
+		if ev.kind.slash() {
+			p = slackfake.SlashCommand(ev.user, ev.channel, text, "")
+		}
+		b, _ := json.Marshal(map[string]any{"envelope_id": env, "type": "events_api", "payload": p})
+		d.socketBytes += int64(len(b))
+	}
 }
 
 // redeliver pushes a mention again as Slack does after a lost ack: same
@@ -333,6 +346,11 @@ func (d *driver) next(i int) (*command, string) {
 		}
 		w -= m.weight
 	}
+	d.mu.Lock()
+	if len(d.only) > 0 {
+		ev.kind = d.only[d.rng.IntN(len(d.only))]
+	}
+	d.mu.Unlock()
 	topic := topics[d.rng.IntN(len(topics))]
 	task := fmt.Sprintf("%s L%d %s", tasks[d.rng.IntN(len(tasks))], i, dueWords[d.rng.IntN(len(dueWords))])
 	if ev.kind == doneSlash {
