@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"knoop/bot/limit"
 	"knoop/bot/metrics"
 	"knoop/store"
 )
@@ -31,6 +32,8 @@ type Bot struct {
 	nudgeLead int
 	calendar  *Calendar
 	metrics   *metrics.Metrics // nil: not counted
+	limiter   *limit.Limiter   // nil: no rate limit
+	whoCost   int
 }
 
 // Option configures a Bot.
@@ -104,6 +107,9 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 		return r
 	}
 	p := Parse(text)
+	if r, over := b.limited(msg, p); over {
+		return r
+	}
 	c := &call{ctx: ctx, b: b, msg: msg, parsed: p, args: p.Args, now: b.now()}
 	if err := c.load(); err != nil {
 		b.metrics.Error("load")

@@ -183,4 +183,7 @@ var catalog = map[string][2]string{
 	"nudges_set":         {"Reminders are now %s.", "Herinneringen staan nu %s."},
 	"nudges_hours_set":   {"Working hours set: %s–%s. Reminders only come in those hours, on working days.", "Werktijden ingesteld: %s–%s. Herinneringen komen alleen binnen die tijden, op werkdagen."},
 	"nudges_bad":         {"Use `%[1]s on`, `%[1]s weekly`, `%[1]s off` or `%[1]s hours 09:00-17:00`.", "Gebruik `%[1]s aan`, `%[1]s wekelijks`, `%[1]s uit` of `%[1]s uren 9:00-17:00`."},
+
+	// limits
+	"slow_down": {"Please slow down: you sent more than I answer in a minute. Try again shortly.", "Doe het even rustiger aan: je stuurde meer dan ik per minuut beantwoord. Probeer het zo weer."},
 }
