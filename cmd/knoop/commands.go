@@ -140,17 +140,38 @@ func runRun(e env, args []string) error {
 	if cfg.Database.URL == "" {
 		return errors.New("database.url (or KNOOP_DATABASE_URL) is required for `knoop run`")
 	}
-	var ops *opsServer
+	// ops answers /healthz, /readyz and /metrics; web carries Slack's
+	// HTTP-mode endpoints. They are one server unless [http] ops_listen
+	// gives the ops endpoints their own, so that listen can face the
+	// internet with nothing but Slack's endpoints on it.
+	var ops, web *opsServer
+	var servers []*opsServer
 	if cfg.HTTP.Listen != "" {
-		if ops, err = newOpsServer(cfg.HTTP.Listen, m); err != nil {
+		if web, err = newOpsServer(cfg.HTTP.Listen, m, cfg.HTTP.OpsListen == ""); err != nil {
 			return err
 		}
-		log.Info("http listening", "addr", ops.Addr(), "endpoints", "/healthz /readyz /metrics")
+		servers = append(servers, web)
+		if cfg.HTTP.OpsListen == "" {
+			ops = web
+			log.Info("http listening", "addr", web.Addr(), "endpoints", "/healthz /readyz /metrics")
+		} else {
+			log.Info("http listening", "addr", web.Addr(), "endpoints", "/slack/ (in Slack HTTP mode)")
+		}
+	}
+	if cfg.HTTP.OpsListen != "" {
+		if ops, err = newOpsServer(cfg.HTTP.OpsListen, m, true); err != nil {
+			for _, s := range servers {
+				_ = s.ln.Close()
+			}
+			return err
+		}
+		servers = append(servers, ops)
+		log.Info("ops listening", "addr", ops.Addr(), "endpoints", "/healthz /readyz /metrics")
 	}
 	db, err := openDatabase(e, cfg, log, false)
 	if err != nil {
-		if ops != nil {
-			_ = ops.ln.Close()
+		for _, s := range servers {
+			_ = s.ln.Close()
 		}
 		return err
 	}
@@ -187,12 +208,14 @@ func runRun(e env, args []string) error {
 			ready = append(ready, namedCheck{a.Name(), func(context.Context) (string, error) { return r.Ready() }})
 		}
 		if sa, ok := a.(*slackadapter.Adapter); ok && cfg.Slack.Mode == "http" {
-			ops.mux.Handle("/slack/", sa.HTTPHandler())
+			web.mux.Handle("/slack/", sa.HTTPHandler())
 		}
 	}
 	if ops != nil {
 		ops.checks = ready
-		ops.Serve()
+	}
+	for _, s := range servers {
+		s.Serve()
 	}
 
 	errc := make(chan error, len(adapters))
@@ -236,10 +259,12 @@ func runRun(e env, args []string) error {
 			runErr = fmt.Errorf("events still in flight after the shutdown grace of %s", cfg.Run.ShutdownGrace)
 		}
 	}
-	if ops != nil {
+	if len(servers) > 0 {
 		shut, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), time.Second)
 		defer cancel()
-		_ = ops.Shutdown(shut)
+		for _, s := range servers {
+			_ = s.Shutdown(shut)
+		}
 	}
 	return runErr
 }

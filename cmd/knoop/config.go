@@ -210,7 +210,7 @@ func (c *Config) validate() error {
 	if c.Limits.WhoCost < 1 || c.Limits.WhoCost > 100 {
 		errs = append(errs, fmt.Errorf("limits.who_cost must be 1..100, got %d", c.Limits.WhoCost))
 	}
-	if c.HTTP.OpsListen != "" && c.HTTP.OpsListen == c.HTTP.Listen {
+	if c.HTTP.OpsListen != "" && c.HTTP.OpsListen == c.HTTP.Listen && !strings.HasSuffix(c.HTTP.Listen, ":0") {
 		errs = append(errs, errors.New("http.ops_listen must differ from http.listen (or be empty)"))
 	}
 	if c.Slack.Mode == "http" && c.Slack.BotToken != "" && c.HTTP.Listen == "" {
