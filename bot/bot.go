@@ -34,6 +34,8 @@ type Bot struct {
 	metrics   *metrics.Metrics // nil: not counted
 	limiter   *limit.Limiter   // nil: no rate limit
 	whoCost   int
+	// eventTimeout bounds the handling of one message.
+	eventTimeout time.Duration
 }
 
 // Option configures a Bot.
@@ -58,7 +60,7 @@ func WithCalendar(c *Calendar) Option { return func(b *Bot) { b.calendar = c } }
 
 // New returns a bot on s.
 func New(s *store.Store, log *slog.Logger, opts ...Option) *Bot {
-	b := &Bot{store: s, log: log, now: time.Now, nudgeLead: 2, calendar: DutchCalendar()}
+	b := &Bot{store: s, log: log, now: time.Now, nudgeLead: 2, calendar: DutchCalendar(), eventTimeout: DefaultEventTimeout}
 	for _, o := range opts {
 		o(b)
 	}
@@ -87,6 +89,8 @@ type call struct {
 // with its cause and the member gets a short apology.
 func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 	lang := msg.Language
+	ctx, cancel := b.deadline(ctx)
+	defer cancel()
 	b.metrics.MessageIn(msg.Platform)
 	defer func() {
 		if p := recover(); p != nil {

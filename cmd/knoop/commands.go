@@ -187,7 +187,8 @@ func runRun(e env, args []string) error {
 		}
 	}()
 	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language), bot.WithMetrics(m),
-		bot.WithRateLimit(bot.RateLimit{PerMinute: cfg.Limits.CommandsPerMinute, WhoCost: cfg.Limits.WhoCost}))
+		bot.WithRateLimit(bot.RateLimit{PerMinute: cfg.Limits.CommandsPerMinute, WhoCost: cfg.Limits.WhoCost}),
+		bot.WithEventTimeout(cfg.Run.EventTimeout))
 	go b.Maintain(e.ctx)
 	sched, err := bot.NewScheduler(b, adapters, bot.SchedulerOptions{})
 	if err != nil {

@@ -1,6 +1,31 @@
 package bot
 
-import "knoop/bot/limit"
+import (
+	"context"
+	"time"
+
+	"knoop/bot/limit"
+)
+
+// DefaultEventTimeout is how long one message may take to be handled
+// unless WithEventTimeout says otherwise.
+const DefaultEventTimeout = 30 * time.Second
+
+// WithEventTimeout bounds the handling of each message: past d its
+// queries are cancelled (their transactions roll back, so nothing half
+// done is kept) and the member gets an apology. d ≤ 0 keeps the default.
+func WithEventTimeout(d time.Duration) Option {
+	return func(b *Bot) {
+		if d > 0 {
+			b.eventTimeout = d
+		}
+	}
+}
+
+// deadline is ctx bounded by the bot's event timeout.
+func (b *Bot) deadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, b.eventTimeout)
+}
 
 // RateLimit is the per-member limit on commands: PerMinute tokens a minute
 // (and at most that many at once); a who-question costs WhoCost tokens,
