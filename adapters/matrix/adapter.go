@@ -155,6 +155,10 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) (runErr error) {
 	}
 	defer release()
 	a.conn.Down("starting to sync")
+	// A fresh syncer each Run: knoop run runs an adapter again after a
+	// failure, and handlers registered by the failed Run would otherwise
+	// answer every event twice.
+	a.cli.Syncer = mautrix.NewDefaultSyncer()
 	if kv, ok := h.(bot.StateKeeper); ok {
 		a.kv = kv
 		a.cli.Store = &syncStore{kv: kv}

@@ -186,16 +186,20 @@ func runRun(e env, args []string) error {
 			log.Warn("database connections still busy at exit")
 		}
 	}()
+	// runCtx ends at SIGTERM, or when an adapter failed for good: then
+	// everything stops and knoop run exits non-zero.
+	runCtx, stopRun := context.WithCancel(e.ctx)
+	defer stopRun()
 	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language), bot.WithMetrics(m),
 		bot.WithRateLimit(bot.RateLimit{PerMinute: cfg.Limits.CommandsPerMinute, WhoCost: cfg.Limits.WhoCost}),
 		bot.WithEventTimeout(cfg.Run.EventTimeout))
-	go b.Maintain(e.ctx)
+	go b.Maintain(runCtx)
 	sched, err := bot.NewScheduler(b, adapters, bot.SchedulerOptions{})
 	if err != nil {
 		return err
 	}
 	schedDone := make(chan error, 1)
-	go func() { schedDone <- sched.Run(e.ctx, cfg.Run.ShutdownGrace) }()
+	go func() { schedDone <- sched.Run(runCtx, cfg.Run.ShutdownGrace) }()
 	defer func() { <-schedDone }()
 
 	// /readyz: the database answers, the scheduler works jobs and every
@@ -204,10 +208,11 @@ func runRun(e env, args []string) error {
 		{"database", func(ctx context.Context) (string, error) { return "", db.store.Pool().Ping(ctx) }},
 		{"scheduler", func(context.Context) (string, error) { return "", sched.Ready() }},
 	}
-	for _, a := range adapters {
-		if r, ok := a.(readier); ok {
-			ready = append(ready, namedCheck{a.Name(), func(context.Context) (string, error) { return r.Ready() }})
-		}
+	sup := make([]*supervised, len(adapters))
+	for i, a := range adapters {
+		sup[i] = &supervised{a: a, giveUp: cfg.Run.AdapterGiveUp, log: log}
+		r, _ := a.(readier)
+		ready = append(ready, namedCheck{a.Name(), func(context.Context) (string, error) { return sup[i].ready(r) }})
 		if sa, ok := a.(*slackadapter.Adapter); ok && cfg.Slack.Mode == "http" {
 			web.mux.Handle("/slack/", sa.HTTPHandler())
 		}
@@ -220,12 +225,13 @@ func runRun(e env, args []string) error {
 	}
 
 	errc := make(chan error, len(adapters))
-	for _, a := range adapters {
+	for i, a := range adapters {
 		go func() {
 			log.Info("adapter starting", "platform", a.Name())
-			err := a.Run(e.ctx, b)
+			err := sup[i].run(runCtx, b)
 			if err != nil && e.ctx.Err() == nil {
-				log.Error("adapter stopped", "platform", a.Name(), "err", err)
+				log.Error("adapter failed for good; stopping", "platform", a.Name(), "err", err)
+				stopRun()
 			}
 			errc <- err
 		}()

@@ -267,3 +267,39 @@ func texts(calls []slackfake.Call) string {
 	}
 	return b.String()
 }
+
+// An adapter that fails for good (here Slack refuses the bot token) is
+// retried with backoff; meanwhile /readyz says why; after
+// [run] adapter_give_up knoop run exits non-zero, so the service manager
+// restarts it.
+func TestRunExitsWhenAnAdapterFailsForGood(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(t)
+	fake.RefuseToken("xoxb-refused")
+	r := startKnoop(t, map[string]string{
+		"KNOOP_SLACK_BOT_TOKEN":     "xoxb-refused",
+		"KNOOP_SLACK_APP_TOKEN":     "xapp-1-run-test",
+		"KNOOP_SLACK_API_URL":       fake.APIURL(),
+		"KNOOP_RUN_ADAPTER_GIVE_UP": "4s",
+	})
+	_, body := r.waitGet("/readyz", func(code int, body string) bool {
+		return code == 503 && strings.Contains(body, "invalid_auth")
+	})
+	if !strings.Contains(body, "FAIL slack") || !strings.Contains(body, "knoop exits") {
+		t.Errorf("/readyz while retrying:\n%s", body)
+	}
+	select {
+	case code := <-r.code:
+		if code == 0 {
+			t.Fatalf("knoop run exited 0 after Slack refused its token")
+		}
+	case <-time.After(runWait):
+		t.Fatalf("knoop run still running %v after Slack refused its token", runWait)
+	}
+	if n := len(fake.Calls("auth.test")); n < 2 {
+		t.Errorf("auth.test tried %d times, want retries", n)
+	}
+	if !strings.Contains(r.stderr.String(), "adapter failed for good") {
+		t.Errorf("no log line says why knoop run exits")
+	}
+}
