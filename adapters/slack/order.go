@@ -74,7 +74,7 @@ func (a *Adapter) dispatch(ctx context.Context, key string, work func(ctx contex
 // memberQueue bounds one member's events waiting or being handled. The
 // rate limit answers a flood long before it fills; the bound keeps memory
 // and goroutines finite whatever arrives.
-const memberQueue = 64
+const memberQueue = 256
 
 // recentTTL is how long this process remembers an envelope or event id.
 // Slack redelivers within minutes; older duplicates are caught by the
