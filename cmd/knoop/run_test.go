@@ -303,3 +303,45 @@ func TestRunExitsWhenAnAdapterFailsForGood(t *testing.T) {
 		t.Errorf("no log line says why knoop run exits")
 	}
 }
+
+// knoop run applies [limits] commands_per_minute to Slack members: past
+// it one short "slow down", shown to the member only, then silence.
+func TestRunRateLimitsAMember(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(t)
+	fake.AddUser(slack.User{ID: "UANNA", Name: "anna", TeamID: slackfake.TeamID, Profile: slack.UserProfile{DisplayName: "Anna"}})
+	r := startRun(t, fake, map[string]string{"KNOOP_LIMITS_COMMANDS_PER_MINUTE": "2"})
+	for i, text := range []string{"skills add ports", "skills add rail"} {
+		ts, env := mention(fake, fmt.Sprint("EvRate", i), "UANNA", text)
+		fake.WaitAck(env, runWait)
+		if len(replyIn(fake, ts)) != 1 {
+			t.Fatalf("command %d within the limit not answered", i+1)
+		}
+	}
+	ts, env := mention(fake, "EvRate2", "UANNA", "skills add roads")
+	fake.WaitAck(env, runWait)
+	slow := 0
+	for _, c := range fake.Calls("chat.postEphemeral") {
+		if c.Status == 200 && strings.Contains(c.Get("text"), "slow down") && c.Get("user") == "UANNA" {
+			slow++
+		}
+	}
+	if slow != 1 || len(replyIn(fake, ts)) != 0 {
+		t.Fatalf("past the limit: %d private slow-downs, %d thread replies; want 1 and 0", slow, len(replyIn(fake, ts)))
+	}
+	posts, ephemerals := len(fake.Calls("chat.postMessage")), len(fake.Calls("chat.postEphemeral"))
+	_, env = mention(fake, "EvRate3", "UANNA", "skills add canals")
+	fake.WaitAck(env, runWait)
+	if len(fake.Calls("chat.postMessage")) != posts || len(fake.Calls("chat.postEphemeral")) != ephemerals {
+		t.Errorf("a second message past the limit was answered")
+	}
+	if code := r.stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if n := query(t, r.dbURL, `SELECT count(*) FROM skills WHERE skill IN ('roads', 'canals')`); n != 0 {
+		t.Errorf("%d skills saved past the limit", n)
+	}
+	if n := query(t, r.dbURL, `SELECT count(*) FROM skills WHERE skill IN ('ports', 'rail')`); n != 2 {
+		t.Errorf("%d of the 2 skills within the limit saved", n)
+	}
+}
