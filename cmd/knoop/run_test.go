@@ -345,3 +345,27 @@ func TestRunRateLimitsAMember(t *testing.T) {
 		t.Errorf("%d of the 2 skills within the limit saved", n)
 	}
 }
+
+// The same for Matrix: a refused login ends knoop run non-zero after the
+// retries, with the homeserver's refusal on /readyz meanwhile.
+func TestRunExitsWhenMatrixLoginIsRefused(t *testing.T) {
+	t.Parallel()
+	hs := newBadHomeserver(t)
+	r := startKnoop(t, map[string]string{
+		"KNOOP_MATRIX_HOMESERVER":   hs.URL,
+		"KNOOP_MATRIX_USER_ID":      "@knoop:localhost",
+		"KNOOP_MATRIX_PASSWORD":     "wrong-password",
+		"KNOOP_RUN_ADAPTER_GIVE_UP": "3s",
+	})
+	r.waitGet("/readyz", func(code int, body string) bool {
+		return code == 503 && strings.Contains(body, "FAIL matrix") && strings.Contains(body, "M_FORBIDDEN")
+	})
+	select {
+	case code := <-r.code:
+		if code == 0 {
+			t.Fatalf("knoop run exited 0 after the Matrix login was refused")
+		}
+	case <-time.After(runWait):
+		t.Fatalf("knoop run still running %v after the Matrix login was refused", runWait)
+	}
+}
