@@ -234,10 +234,14 @@ func (q *Queries) Commitment(ctx context.Context, networkID, no int64) (Commitme
 type CommitmentFilter struct {
 	NetworkID int64
 	OwnerID   int64
-	GoalNo    int64
-	OpenOnly  bool
-	Overdue   time.Time // non-zero: open and due before this day
-	Limit     int
+	// RecipientID: commitments made to this member.
+	RecipientID int64
+	GoalNo      int64
+	OpenOnly    bool
+	// Orphaned: open commitments whose owner asked to be forgotten.
+	Orphaned bool
+	Overdue  time.Time // non-zero: open and due before this day
+	Limit    int
 }
 
 // Commitments lists commitments: open ones by due date first, then the
@@ -257,8 +261,14 @@ func (q *Queries) Commitments(ctx context.Context, f CommitmentFilter) ([]Commit
 	if f.OwnerID != 0 {
 		arg("c.owner_id = ?", f.OwnerID)
 	}
+	if f.RecipientID != 0 {
+		arg("c.recipient_id = ?", f.RecipientID)
+	}
 	if f.GoalNo != 0 {
 		arg("g.no = ?", f.GoalNo)
+	}
+	if f.Orphaned {
+		where = append(where, "c.status = 'open' AND m.forgotten_at IS NOT NULL")
 	}
 	if f.OpenOnly {
 		where = append(where, "c.status = 'open'")
@@ -317,11 +327,15 @@ type Change struct {
 	Note      string    // free text for update/done/dropped
 	Due       time.Time // the new due date for "due"
 	At        time.Time
+	// Coordinator lets MemberID drop a commitment whose owner was
+	// forgotten (nothing else of someone else's).
+	Coordinator bool
 }
 
 // ChangeCommitment applies a change by the commitment's owner, with its
 // history entry and, for "done", the delivery evidence, in one transaction.
-// It returns ErrNotFound, ErrNotOwner or ErrClosed without changing anything.
+// A coordinator may also drop an orphan (see Change.Coordinator). It
+// returns ErrNotFound, ErrNotOwner or ErrClosed without changing anything.
 // The commitment is read, locked, changed and its history written in one
 // statement; the evidence of a delivery is a second.
 func (s *Store) ChangeCommitment(ctx context.Context, ch Change) (Commitment, error) {
@@ -340,21 +354,24 @@ func (s *Store) ChangeCommitment(ctx context.Context, ch Change) (Commitment, er
 	}
 	var c Commitment
 	err := s.Tx(ctx, func(q *Queries) error {
+		var orphan bool
 		var err error
-		c, err = scanCommitment(q.db.QueryRow(ctx, `
-			WITH old AS (SELECT id, owner_id, status FROM commitments
-				WHERE network_id = $1 AND no = $2 FOR UPDATE),
+		c, err = scanCommitment(scanExtra{q.db.QueryRow(ctx, `
+			WITH old AS (SELECT c.id, c.owner_id, c.status, m.forgotten_at IS NOT NULL AS orphan
+				FROM commitments c JOIN members m ON m.id = c.owner_id
+				WHERE c.network_id = $1 AND c.no = $2 FOR UPDATE OF c),
 			up AS (UPDATE commitments SET `+set+` FROM old
-				WHERE commitments.id = old.id AND old.owner_id = $3 AND old.status = 'open'
+				WHERE commitments.id = old.id AND old.status = 'open'
+					AND (old.owner_id = $3 OR ($8 AND old.orphan AND $6 = 'dropped'))
 				RETURNING commitments.id),
 			hist AS (INSERT INTO commitment_updates (commitment_id, member_id, kind, note, due, created_at)
 				SELECT up.id, $3, $6, $7, $5::date, $4 FROM up)
-			SELECT `+commitmentColumns+commitmentFrom+`WHERE c.id = (SELECT id FROM old)`,
-			ch.NetworkID, ch.No, ch.MemberID, ch.At, dateArg(ch.Due), ch.Kind, ch.Note))
+			SELECT `+commitmentColumns+`, old.orphan`+commitmentFrom+`JOIN old ON old.id = c.id`,
+			ch.NetworkID, ch.No, ch.MemberID, ch.At, dateArg(ch.Due), ch.Kind, ch.Note, ch.Coordinator), []any{&orphan}})
 		if err != nil {
 			return interpret(err)
 		}
-		if c.OwnerID != ch.MemberID {
+		if c.OwnerID != ch.MemberID && !(ch.Coordinator && orphan && ch.Kind == "dropped") {
 			return ErrNotOwner
 		}
 		if c.Status != StatusOpen {
@@ -385,6 +402,15 @@ func (s *Store) ChangeCommitment(ctx context.Context, ch Change) (Commitment, er
 	}
 	return c, nil
 }
+
+// scanExtra scans a row into a scan function's destinations and then
+// into extra, for queries that return a few columns more.
+type scanExtra struct {
+	row   pgx.Row
+	extra []any
+}
+
+func (e scanExtra) Scan(dst ...any) error { return e.row.Scan(append(dst, e.extra...)...) }
 
 // Ask is an open question to the network.
 type Ask struct {

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	slackadapter "knoop/adapters/slack"
 	"knoop/bot/metrics"
 )
 
@@ -29,9 +30,10 @@ type readier interface {
 // readyTimeout bounds all checks of one /readyz request.
 const readyTimeout = 3 * time.Second
 
-// opsServer is knoop run's one HTTP server on [http] listen: /healthz,
-// /readyz, /metrics, and whatever else is mounted on its mux (Slack's
-// HTTP-mode endpoints).
+// opsServer is one of knoop run's HTTP servers: on [http] listen it
+// serves /healthz, /readyz, /metrics and whatever else is mounted on its
+// mux (Slack's HTTP-mode endpoints); with [http] ops_listen set, the
+// server there has the first three and the one on listen only Slack's.
 type opsServer struct {
 	mux      *http.ServeMux
 	srv      *http.Server
@@ -40,28 +42,35 @@ type opsServer struct {
 	stopping atomic.Bool // /readyz says so once shutdown began
 }
 
-// newOpsServer binds addr, so a taken port fails the start at once.
-// Serve starts answering.
-func newOpsServer(addr string, m *metrics.Metrics, withPprof bool) (*opsServer, error) {
+// newOpsServer binds addr, so a taken port fails the start at once, with
+// /healthz, /readyz and /metrics when ops is set, and net/http/pprof beside
+// them when pprof is set too. Serve starts answering.
+// Every server has read, write and idle timeouts (the Slack adapter's), so
+// a slow or idle client cannot hold a connection (a CPU profile must ask
+// for fewer seconds than the write timeout).
+func newOpsServer(addr string, m *metrics.Metrics, ops, withPprof bool) (*opsServer, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("http.listen: %w", err)
 	}
 	s := &opsServer{mux: http.NewServeMux(), ln: ln}
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "ok")
-	})
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", m.Handler())
-	if withPprof {
-		s.mux.HandleFunc("GET /debug/pprof/", pprof.Index)
-		s.mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
-		s.mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
-		s.mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
-		s.mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	if ops {
+		s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			fmt.Fprintln(w, "ok")
+		})
+		s.mux.HandleFunc("GET /readyz", s.readyz)
+		s.mux.Handle("GET /metrics", m.Handler())
+		if withPprof {
+			s.mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+			s.mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+			s.mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+			s.mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+			s.mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		}
 	}
-	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 5 * time.Second}
+	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: slackadapter.ReadTimeout, WriteTimeout: slackadapter.WriteTimeout, IdleTimeout: slackadapter.IdleTimeout}
 	return s, nil
 }
 
