@@ -33,7 +33,7 @@ func (b *Bot) HandleEvent(ctx context.Context, msg Message, deliver func(context
 		// Handle answers with an apology; nothing to dedupe against.
 		return true, deliver(ctx, b.Handle(ctx, msg))
 	}
-	ran := false
+	ran, delivered := false, false
 	first, err := b.store.HandleOnce(ctx, msg.Platform, msg.EventID,
 		store.MemberRef{NetworkID: net.ID, Platform: msg.Platform, PlatformUserID: msg.UserID},
 		func(ctx context.Context, me store.Member, found bool) error {
@@ -45,10 +45,11 @@ func (b *Bot) HandleEvent(ctx context.Context, msg Message, deliver func(context
 			if r.IsZero() {
 				return nil
 			}
+			delivered = true
 			return deliver(ctx, r)
 		})
 	switch {
-	case errors.Is(err, store.ErrTxAborted):
+	case errors.Is(err, store.ErrTxAborted) && !delivered:
 		// A statement failed inside the transaction and took the rest
 		// with it, before anything was delivered: run the command again
 		// the way it ran before event transactions, marker first.

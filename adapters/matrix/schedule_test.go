@@ -54,6 +54,14 @@ func TestWeeklyDigestAndNudgeInMatrix(t *testing.T) {
 	clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, ams))
 	q = h.say(room, "!knoop commit the pilot report by 2026-12-02")
 	last := h.answer(room, q)
+	// The commitment commits right after its answer was sent.
+	committed, err := h.store.NetworkForRoom(context.Background(), matrix.Platform, string(room), store.NetworkDefaults{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := commitmentAfterAnswer(h.store, committed.ID, 1, func(store.Commitment) bool { return true }); err != nil {
+		t.Fatalf("the commitment answered is not stored: %v", err)
+	}
 
 	clock.Set(time.Date(2026, 11, 30, 9, 0, 0, 0, ams))
 	if p, err := sched.Tick(context.Background()); err != nil || p.Digests != 1 || p.Nudges != 1 {
