@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"regexp"
 	"strings"
 	"unicode"
@@ -20,6 +21,9 @@ type Parsed struct {
 	Lang    string // EN or NL when the wording tells, else ""
 	Natural bool   // a natural-language question or sentence, not a command word
 	Word    string // the first word as typed, for suggestions
+	// Social is small talk Knoop answers kindly when Command is "":
+	// question.Greeting, question.Thanks or question.About.
+	Social string
 }
 
 // prefixes that address Knoop explicitly; adapters pass them through.
@@ -110,6 +114,9 @@ func Parse(text string) Parsed {
 			return Parsed{Command: c.Name, Args: topic, Lang: lang, Word: word}
 		}
 	}
+	if kind, lang := question.Social(text); kind != "" {
+		return Parsed{Args: text, Word: word, Lang: cmp.Or(lang, detectLang(text)), Social: kind}
+	}
 	return Parsed{Args: text, Word: word, Lang: detectLang(text)}
 }
 
@@ -127,20 +134,24 @@ func lookup(word string) (*Command, string, bool) {
 }
 
 // Suggest returns the command word nearest to word, or "" if none is
-// close enough to be a likely typo. Words under three letters get no
-// suggestion: "I", "we" and "de" start sentences, they are not typos of
-// "?", "me" or "due".
+// close enough to be a likely typo. How close depends on the word's
+// length, in half edits (see typoDistance): a word of up to four letters
+// only with two letters swapped ("hlep", "wei"), up to seven letters with
+// one edit, longer ones with two. A common word of either language is
+// never a typo: "does" is not "doel", "I", "we" and "de" start sentences.
 func Suggest(word string) string {
 	n := utf8.RuneCountInString(word)
-	if n < 3 || len(word) > 40 {
+	if n < 3 || len(word) > 40 || dutchMarkers[word] || englishMarkers[word] {
 		return ""
 	}
-	// Distances are in half edits (see typoDistance): up to two edits for
-	// longer words, one for short ones, a swap counting half.
-	best, bestD := "", 5
-	if n <= 4 {
-		bestD = 3
+	limit := 4
+	switch {
+	case n <= 4:
+		limit = 1
+	case n <= 7:
+		limit = 2
 	}
+	best, bestD := "", limit+1
 	for _, w := range commandWords() {
 		if d := typoDistance(word, w); d < bestD {
 			best, bestD = w, d

@@ -183,7 +183,7 @@ func TestSuggest(t *testing.T) {
 	}
 	for _, w := range []string{
 		"", "i", "x", "we", "de", "my", "?!", "xyzzy", "banana", "qwertyuiop", "blah", "the", "lorem",
-		"supercalifragilistic", strings.Repeat("a", 41), strings.Repeat("z", 3000), "\U0001F44D", "מימן",
+		"supercalifragilistic", "does", "over", "goed", "with", strings.Repeat("a", 41), strings.Repeat("z", 3000), "\U0001F44D", "מימן",
 	} {
 		if s := bot.Suggest(w); s != "" {
 			t.Errorf("Suggest(%q) = %q, want no suggestion", w, s)
