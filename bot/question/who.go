@@ -24,21 +24,22 @@ const cues = cWH | cWhich | cPerson | cPersonWeak | cExpert | cKnowV | cKnowN | 
 // leaves no topic. Commands and commitments are the caller's to try first.
 func Who(line string) (q Question, ok bool) {
 	ss, question := sentences(line)
-	var frame []unit
-	pending := false
+	// A sentence with cues but no topic ("Can anyone help?") lends its
+	// frame to the next one ("I need advice on lease contracts.").
+	var pending []unit
 	for _, s := range ss {
 		topic, fr := extract(s, true)
-		frame = append(frame, fr...)
-		if !hasCue(fr) {
-			if pending && hasWord(topic) {
-				return decide(frame, question, topic)
+		fr = append(pending, fr...)
+		pending = nil
+		if !hasWord(topic) {
+			if hasCue(fr) {
+				pending = fr
 			}
 			continue
 		}
-		if hasWord(topic) {
-			return decide(frame, question, topic)
+		if q, ok := decide(fr, question, topic); ok {
+			return q, true
 		}
-		pending = true
 	}
 	return Question{}, false
 }

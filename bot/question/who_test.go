@@ -43,8 +43,9 @@ func TestWho(t *testing.T) {
 		// a typo in a cue word
 		{"anyboyd with experience in beekeeping?", "beekeeping", en},
 		{"iemand ervarnig met kassen?", "kassen", nl},
-		// the second sentence carries the topic
+		// the second sentence carries the topic, or the question
 		{"Can anyone help? I need advice on lease contracts.", "lease contracts", en},
+		{"Who is coming tomorrow? Also, does anyone know about heat pumps?", "heat pumps", en},
 		// mixed languages: the frame's majority decides
 		{"Iemand experience met Grafana?", "Grafana", nl},
 		// original case and inner punctuation are kept
@@ -78,6 +79,12 @@ func TestNotWho(t *testing.T) {
 		"thanks for the help!",
 		"good morning all",
 		"who knows more?",
+		"anyone seen my laptop charger?",
+		"who will present tomorrow?",
+		"heeft iemand de presentatie van gisteren?",
+		"I know a lot about hydrogen",
+		"we have experience with tenders",
+		"is er iemand die morgen kan rijden?",
 	} {
 		if q, ok := Who(line); ok {
 			t.Errorf("Who(%q) = %+v, want no who-question", line, q)
