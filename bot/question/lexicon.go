@@ -119,11 +119,15 @@ func init() {
 		"begrijp", "begrijpt", "begrijpen", "beheerst", "beheersen")
 	add(cKnowN, en, "knowledge", "knowledgeable", "experience", "experienced", "expertise", "familiar", "background",
 		"good", "great", "best", "strong", "skilled", "handy", "competent", "proficient", "versed", "well-versed",
-		"savvy", "seasoned", "clued", "into", "insight", "insights", "know-how", "knowhow", "at home", "up to speed", "the ropes")
+		"savvy", "seasoned", "clued", "into", "insight", "insights", "know-how", "knowhow", "at home", "up to speed", "the ropes",
+		"best placed", "well placed", "right person", "speaks", "fluent")
 	add(cKnowN, nl, "kennis", "verstand", "ervaring", "ervaren", "thuis", "bekend", "goed", "goede", "sterk",
-		"handig", "deskundig", "bedreven", "beste", "kundig", "onderlegd", "inzicht", "achtergrond", "expertise")
-	add(cExper, en, "worked", "done", "dealt", "used", "tried", "handled", "tackled", "did", "ever")
-	add(cExper, nl, "gewerkt", "gedaan", "gebruikt", "geprobeerd", "meegemaakt", "ooit")
+		"handig", "deskundig", "bedreven", "beste", "kundig", "onderlegd", "inzicht", "achtergrond", "expertise",
+		"wegwijs", "kaas gegeten", "raad weten", "weet raad", "spreekt", "vloeiend", "juiste persoon")
+	add(cExper, en, "worked", "done", "dealt", "used", "tried", "handled", "tackled", "did", "ever", "written", "wrote",
+		"built", "made", "created", "organised", "organized", "developed", "managed", "led", "run", "set up")
+	add(cExper, nl, "gewerkt", "gedaan", "gebruikt", "geprobeerd", "meegemaakt", "ooit", "weleens", "wel eens", "eerder",
+		"geschreven", "gebouwd", "gemaakt", "georganiseerd", "opgezet", "ontwikkeld", "geleid")
 	add(cIdiom, en, "way", "stuff", "a thing or two", "onions", "when it comes to", "their way around", "your way around")
 	add(cIdiom, nl, "weg", "de weg", "een en ander")
 	add(cHelpV, en, "help", "helps", "helping", "advise", "advising", "assist", "support", "explain", "tell",
@@ -134,7 +138,7 @@ func init() {
 	add(cHelpN, en, "help", "advice", "tips", "tip", "pointers", "assistance", "guidance", "input")
 	add(cHelpN, nl, "hulp", "advies", "tips", "tip", "raad", "hulpje", "ondersteuning", "input")
 	add(cSeek, en, "looking", "look", "searching", "search", "seeking", "seek", "need", "needs", "needed",
-		"wanted", "require", "required", "find", "in need of", "hunting")
+		"wanted", "require", "required", "find", "in need of", "hunting", "after")
 	add(cSeek, nl, "zoek", "zoeken", "zoekt", "gezocht", "nodig", "op zoek", "vind", "vinden")
 	add(cHow, en, "how")
 	add(cHow, nl, "hoe")
@@ -153,13 +157,13 @@ func init() {
 		"preparing", "draft", "drafting", "review", "reviewing", "check", "checking", "run", "running",
 		"handle", "handling", "deal", "dealing", "start", "starting", "started", "apply", "applying", "use", "using",
 		"tackle", "approach", "implement", "implementing", "improve", "improving", "fix", "fixing", "found",
-		"establish", "establishing", "launch", "launching", "manage", "develop", "developing", "put together",
+		"establish", "establishing", "launch", "launching", "manage", "develop", "developing", "put together", "give", "giving",
 		"set up", "setting up", "get started", "deal with")
 	add(cLightL, nl, "maak", "maakt", "maken", "bouw", "bouwt", "bouwen", "doe", "doen", "schrijf", "schrijft",
 		"schrijven", "zet", "zetten", "opzetten", "organiseer", "organiseren", "regel", "regelen", "stel",
 		"opstellen", "opzet", "vraag", "aanvragen", "richt", "inrichten", "oprichten", "aanpakken", "gebruiken",
 		"werken", "starten", "beginnen", "reviewen", "checken", "controleren", "nakijken", "opstarten",
-		"ontwikkelen", "verbeteren")
+		"ontwikkelen", "verbeteren", "kom", "komen", "krijg", "krijgen", "geef")
 	add(cLightR, nl, "maken", "maakt", "gemaakt", "bouwen", "bouwt", "gebouwd", "doen", "doet", "gedaan",
 		"schrijven", "schrijft", "geschreven", "opzetten", "opzet", "opgezet", "organiseren", "organiseert",
 		"georganiseerd", "regelen", "regelt", "geregeld", "opstellen", "opstelt", "aanvragen", "aanvraagt",

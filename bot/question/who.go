@@ -75,7 +75,7 @@ func decide(frame []unit, question bool, topic string) (Question, bool) {
 	know := has(cKnowV | cKnowN | cExper)
 	help := has(cHelpV | cHelpN)
 	wh := has(cWH | cWhich)
-	ok := wh && (know || help || has(cAbility|cExpert|cSeek)) ||
+	ok := wh && (know || help || has(cAbility|cExpert)) ||
 		has(cPerson) && (know || help || has(cSeek|cExpert)) ||
 		has(cPersonWeak) && know ||
 		has(cExpert) && (question || know || help || has(cSeek)) ||
@@ -159,11 +159,24 @@ func extract(s []unit, full bool) (string, []unit) {
 		// Nothing but frame: a light verb is the topic ("who can build?").
 		start, frame = peelLeft(s, full, true)
 	}
+	// A person noun inside what is left starts the topic after it
+	// ("recommendations for an expert in X").
+	for j := start + 1; j < len(s)-1 && full; j++ {
+		if s[j].exact.cls&cExpert != 0 {
+			if st, fr := peelLeft(s[j:], true, false); st < len(s)-j {
+				start, frame = j+st, append(s[:j:j], fr...)
+				break
+			}
+		}
+	}
 	end := cut(s, start)
+	// What the cut leaves out (a relative clause, whom it is for) is
+	// neither topic nor frame.
+	last := end
 	for end-start > 1 && s[end-1].exact.cls&right != 0 {
 		end--
 	}
-	frame = append(frame[:len(frame):len(frame)], s[end:]...)
+	frame = append(frame[:len(frame):len(frame)], s[end:last]...)
 	words := make([]string, 0, end-start)
 	for _, u := range s[start:end] {
 		words = append(words, u.raw)
@@ -205,7 +218,8 @@ func peelLeft(s []unit, full, keepLight bool) (int, []unit) {
 		}
 		c := u.exact.cls
 		switch {
-		case c&reset != 0:
+		case c&reset != 0 || c&cHelpV != 0 && i+1 < len(s) && s[i+1].exact.cls&cPrep != 0:
+			// "talk to someone about", "the right person to ask about"
 			inFrame = true
 			prev = c
 		case c&leftTopic != 0:
@@ -224,7 +238,7 @@ func peelLeft(s []unit, full, keepLight bool) (int, []unit) {
 func cut(s []unit, start int) int {
 	for j := start + 1; j < len(s); j++ {
 		c := s[j].exact.cls
-		if c&(cRel|cConj) != 0 && c&cDet == 0 || c&cRel != 0 && s[j].norm == "die" {
+		if c&(cRel|cConj) != 0 && c&cDet == 0 || c&cRel != 0 && s[j].norm == "die" || copula[s[j].norm] {
 			return j
 		}
 		if j+1 < len(s) && forWhom[s[j].norm] {
@@ -238,3 +252,6 @@ func cut(s []unit, start int) int {
 }
 
 var forWhom = map[string]bool{"for": true, "voor": true, "to": true, "aan": true}
+
+// copula starts a clause about the topic ("how heat networks are financed").
+var copula = map[string]bool{"is": true, "are": true, "was": true, "were": true, "wordt": true, "worden": true, "werd": true}

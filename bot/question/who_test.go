@@ -40,6 +40,11 @@ func TestWho(t *testing.T) {
 		// whom it is for, and a relative clause, are not the topic
 		{"who can advise on pensions for our staff?", "pensions", en},
 		{"we need someone for facade cleaning who can start soon", "facade cleaning", en},
+		// a person noun inside the rest starts the topic after it
+		{"any tips for a consultant in retail pricing?", "retail pricing", en},
+		// a clause about the topic is not the topic
+		{"can someone explain how district heating is priced?", "district heating", en},
+		{"who is the right person to talk to about lease law?", "lease law", en},
 		// a typo in a cue word
 		{"anyboyd with experience in beekeeping?", "beekeeping", en},
 		{"iemand ervarnig met kassen?", "kassen", nl},
