@@ -253,6 +253,12 @@ func (c *call) unknown(text string) Reply {
 	if c.parsed.Social != "" {
 		return c.social()
 	}
+	if c.parsed.Lang == "" {
+		// Common words did not tell; the words around questions may.
+		if l := question.Lang(text); l != "" {
+			c.lang = l
+		}
+	}
 	if s := Suggest(c.parsed.Word); s != "" {
 		cmd, lang, _ := lookup(s)
 		// The line's own language wins; the suggested word's only when

@@ -46,6 +46,9 @@ func TestUnknownLineInItsOwnLanguage(t *testing.T) {
 	lacks(t, got, "doel", "Bedoel")
 	got = say(t, h, "emma: heeft iemand nog een kaartje over voor de borrel?")
 	contains(t, got, "Ik weet niet goed wat je vraagt")
+	// No common word tells, but words around questions do.
+	contains(t, say(t, h, "nora: Coffee, somebody?"), "I'm not sure what you're asking")
+	contains(t, say(t, h, "emma: koffie, iemand?"), "Ik weet niet goed wat je vraagt")
 	// A typo of a command word in an English line: the suggestion in English.
 	contains(t, say(t, h, "nora: comit the report by friday"), "Did you mean `commit`?")
 	// Ordinary words are not typos of command words.

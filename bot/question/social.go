@@ -101,3 +101,16 @@ func only(words []string, set map[string]string) (string, bool) {
 	}
 	return lang, found
 }
+
+// Lang is the language most of the line's lexicon words are in ("en",
+// "nl"), or "" when they do not tell. It knows the words around
+// questions, which ordinary language detection by common words may miss
+// ("somebody", "iemand", "verstand").
+func Lang(line string) string {
+	ss, _ := sentences(line)
+	var us []unit
+	for _, s := range ss {
+		us = append(us, s...)
+	}
+	return langOf(us)
+}

@@ -27,3 +27,17 @@ func TestSocial(t *testing.T) {
 		}
 	}
 }
+
+func TestLang(t *testing.T) {
+	for _, c := range []struct{ line, lang string }{
+		{"Coffee, somebody?", en},
+		{"koffie, iemand?", nl},
+		{"heeft iemand verstand van LNG?", nl},
+		{"12 34", ""},
+		{"", ""},
+	} {
+		if got := Lang(c.line); got != c.lang {
+			t.Errorf("Lang(%q) = %q, want %q", c.line, got, c.lang)
+		}
+	}
+}
