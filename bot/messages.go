@@ -125,7 +125,7 @@ var catalog = map[string][2]string{
 
 	// help
 	"help_heading":     {"What I can do (Dutch word in brackets):", "Wat ik kan (Engels woord tussen haakjes):"},
-	"help_natural":     {"You can also just ask: “who is good at cold chain?”, “does anyone know about LNG bunkering?”, or say “I will deliver the report by friday”.", "Je kunt het ook gewoon vragen: “wie is er goed in subsidieaanvragen?”, “ken je iemand die verstand heeft van waterstof?”, of zeggen “ik lever de businesscase voor vrijdag”."},
+	"help_natural":     {"You can also just ask, however you like: “who is good at cold chain?”, “can someone help me with a tender?”, “looking for an expert in LNG bunkering”, or say “I will deliver the report by friday”.", "Je kunt het ook gewoon vragen, hoe je maar wilt: “wie is er goed in subsidieaanvragen?”, “kan iemand mij helpen met een aanbesteding?”, “op zoek naar iemand met verstand van waterstof”, of zeggen “ik lever de businesscase voor vrijdag”."},
 	"help_words":       {"Words: %s", "Woorden: %s"},
 	"help_coordinator": {"Changing this is for coordinators.", "Wijzigen is voor coördinatoren."},
 	"help_unknown":     {"There is no command `%s`. Type `%s` for the list.", "Er is geen commando `%s`. Typ `%s` voor de lijst."},
