@@ -1,6 +1,9 @@
 package question
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // class is a bit set: what role a word can play around a topic. A word
 // may play several ("who" asks and starts a relative clause; "done" is a
@@ -59,6 +62,8 @@ var (
 	phrases = map[string]entry{}
 	// maxPhrase is the longest phrase in words.
 	maxPhrase = 1
+	// phraseStart holds the first word of every phrase.
+	phraseStart = map[string]bool{}
 	// fuzzy lists cue words long enough to be matched with a typo.
 	fuzzy []fuzzyWord
 )
@@ -76,6 +81,7 @@ func add(c class, lang string, words ...string) {
 			e.cls |= c
 			phrases[w] = e
 			maxPhrase = max(maxPhrase, len(strings.Fields(w)))
+			phraseStart[strings.Fields(w)[0]] = true
 			continue
 		}
 		e := lexicon[w]
@@ -247,42 +253,43 @@ func lookupWord(w string, typos bool) (entry, bool) {
 }
 
 // oneTypo reports whether a is b with one typo as lookupWord allows.
+// The cue words are ASCII; a word with other letters is no typo of one.
 func oneTypo(a, b string) bool {
-	if a == b {
+	if a == b || !ascii(a) || len(a) > len(b)+1 || len(b) > len(a)+1 {
 		return false
 	}
-	ra, rb := []rune(a), []rune(b)
-	switch len(ra) - len(rb) {
+	switch len(a) - len(b) {
 	case 0:
-		diff := -1
-		for i := range ra {
-			if ra[i] != rb[i] {
-				diff = i
-				break
-			}
-		}
-		if diff < 0 {
-			return false
+		diff := 0
+		for diff < len(a) && a[diff] == b[diff] {
+			diff++
 		}
 		// A swap of neighbours.
-		if diff+1 < len(ra) && ra[diff] == rb[diff+1] && ra[diff+1] == rb[diff] && string(ra[diff+2:]) == string(rb[diff+2:]) {
+		if diff+1 < len(a) && a[diff] == b[diff+1] && a[diff+1] == b[diff] && a[diff+2:] == b[diff+2:] {
 			return true
 		}
 		// A substitution, only on long words.
-		return len(rb) >= 8 && string(ra[diff+1:]) == string(rb[diff+1:])
+		return len(b) >= 8 && a[diff+1:] == b[diff+1:]
 	case 1:
-		return dropOne(ra, rb)
-	case -1:
-		return dropOne(rb, ra)
+		return dropOne(a, b)
 	}
-	return false
+	return dropOne(b, a)
 }
 
 // dropOne reports whether long is short with one extra letter.
-func dropOne(long, short []rune) bool {
+func dropOne(long, short string) bool {
 	i := 0
 	for i < len(short) && long[i] == short[i] {
 		i++
 	}
-	return string(long[i+1:]) == string(short[i:])
+	return long[i+1:] == short[i:]
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

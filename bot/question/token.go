@@ -82,7 +82,7 @@ func units(words []string) []unit {
 	for i := 0; i < len(words); {
 		n := 1
 		var e entry
-		for k := min(maxPhrase, len(words)-i); k >= 2; k-- {
+		for k := min(maxPhrase, len(words)-i); k >= 2 && phraseStart[norms[i]]; k-- {
 			if pe, ok := phrases[strings.Join(norms[i:i+k], " ")]; ok {
 				n, e = k, pe
 				break

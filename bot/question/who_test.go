@@ -181,3 +181,18 @@ func FuzzWho(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkWho reads typical who-questions; Parse calls Who on every line
+// that does not start with a command word.
+func BenchmarkWho(b *testing.B) {
+	lines := []string{
+		"who is good at cold chain?", "wie is er goed in subsidieaanvragen?",
+		"Kan iemand mij helpen met een aanbesteding voor wegonderhoud?",
+		"Looking for an expert in soil remediation", "the meeting is moved to next week",
+	}
+	i := 0
+	for b.Loop() {
+		Who(lines[i%len(lines)])
+		i++
+	}
+}
