@@ -164,7 +164,7 @@ func init() {
 		"handle", "handling", "deal", "dealing", "start", "starting", "started", "apply", "applying", "use", "using",
 		"tackle", "approach", "implement", "implementing", "improve", "improving", "fix", "fixing", "found",
 		"establish", "establishing", "launch", "launching", "manage", "develop", "developing", "put together", "give", "giving",
-		"set up", "setting up", "get started", "deal with")
+		"set up", "setting up", "get started", "deal with", "look into", "looking into", "dive into", "go into")
 	add(cLightL, nl, "maak", "maakt", "maken", "bouw", "bouwt", "bouwen", "doe", "doen", "schrijf", "schrijft",
 		"schrijven", "zet", "zetten", "opzetten", "organiseer", "organiseren", "regel", "regelen", "stel",
 		"opstellen", "opzet", "vraag", "aanvragen", "richt", "inrichten", "oprichten", "aanpakken", "gebruiken",

@@ -90,6 +90,7 @@ func TestNotWho(t *testing.T) {
 		"I know a lot about hydrogen",
 		"we have experience with tenders",
 		"is er iemand die morgen kan rijden?",
+		"I'll look into the permit question by friday",
 	} {
 		if q, ok := Who(line); ok {
 			t.Errorf("Who(%q) = %+v, want no who-question", line, q)
