@@ -151,12 +151,14 @@ func (c *call) load() error {
 		c.net = net
 	}
 	net := c.net
-	me, err := c.b.store.EnsureMemberAt(c.ctx, net.ID, c.msg.Platform, c.msg.UserID, c.msg.UserName, c.now)
+	// Names come from the platform as their owner typed them.
+	name := cleanName(c.msg.UserName, MaxNameLen)
+	me, err := c.b.store.EnsureMemberAt(c.ctx, net.ID, c.msg.Platform, c.msg.UserID, name, c.now)
 	if err != nil {
 		return err
 	}
-	if me.OrgID == 0 && c.msg.OrgHint != "" {
-		if _, err := c.b.store.SetOrganisation(c.ctx, me.ID, truncate(c.msg.OrgHint, maxOrgLen)); err != nil {
+	if org := cleanName(c.msg.OrgHint, maxOrgLen); me.OrgID == 0 && org != "" {
+		if _, err := c.b.store.SetOrganisation(c.ctx, me.ID, org); err != nil {
 			return err
 		}
 		if me, err = c.b.store.Member(c.ctx, me.ID); err != nil {

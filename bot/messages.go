@@ -20,8 +20,8 @@ var catalog = map[string][2]string{
 	"bad_date":       {"I can't read “%s” as a date. Try 2026-12-15, 15-12-2026, next friday or end of december.", "Ik kan “%s” niet als datum lezen. Probeer 15-12-2026, 2026-12-15, volgende week vrijdag of eind december."},
 	"date_past":      {"%s has already passed. Pick a date from today on.", "%s is al voorbij. Kies een datum vanaf vandaag."},
 	"member_unknown": {"I don't know a member called %s in this network.", "Ik ken geen lid %s in dit netwerk."},
-	"member_ambiguous": {"%s could be several members: %s. Use their full name.",
-		"%s kan meerdere leden zijn: %s. Gebruik de volledige naam."},
+	"member_ambiguous": {"%s could be several members: %s. Mention the one you mean (@…) or use their full name.",
+		"%s kan meerdere leden zijn: %s. Noem het juiste lid (@…) of gebruik de volledige naam."},
 
 	// who
 	"who_what":      {"Who is good at what? For example `who cold chain`.", "Wie is ergens goed in? Bijvoorbeeld `wie koelketen`."},
