@@ -103,6 +103,9 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 		r.add(Text, tr(lang, "too_long", MaxMessageBytes))
 		return r
 	}
+	if msg.Guest {
+		msg.Coordinator = false // rights are for the network's own members
+	}
 	p := Parse(text)
 	c := &call{ctx: ctx, b: b, msg: msg, parsed: p, args: p.Args, now: b.now()}
 	if err := c.load(); err != nil {
@@ -132,6 +135,11 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 	}
 	if r.Lang == "" {
 		r.Lang = c.lang
+	}
+	if msg.Guest && !msg.Direct && c.cmd.NetworkWide {
+		// A guest sees what the network's members said and did only
+		// privately (Slack: shown to them only; Matrix: their direct room).
+		r.Private = true
 	}
 	return r
 }

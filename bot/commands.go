@@ -16,6 +16,10 @@ type Command struct {
 	Usage       [2]string
 	Examples    [2][]string
 	Coordinator bool // only coordinators may run it (with arguments, for charter and goal)
+	// NetworkWide commands list what others in the network said or did
+	// (who-answers, commitments, asks, goals, profiles): a guest sees
+	// their answer only privately.
+	NetworkWide bool
 	run         func(c *call) Reply
 }
 
@@ -52,6 +56,9 @@ func init() {
 	cmdWho.run = runWho
 	cmdDigest.run = runDigest
 	cmdNudges.run = runNudges
+	for _, c := range []*Command{cmdWho, cmdAsks, cmdCommitments, cmdGoals, cmdGoal, cmdProfile} {
+		c.NetworkWide = true
+	}
 	registry = []*Command{
 		cmdWho, cmdAsk, cmdAsks,
 		cmdSkills, cmdOrg, cmdProfile, cmdEndorse, cmdAway, cmdBack, cmdLanguage, cmdTimezone,

@@ -22,7 +22,7 @@ func as(h *bottest.Harness, userID, name, text string) string {
 func TestMentionsResolveByIDBeforeNames(t *testing.T) {
 	h := bottest.New(t)
 	as(h, "anna", "Anna de Vries", "skills add cold chain")
-	as(h, "eve", "anna", "skills add cold chain")   // eve calls herself "anna"
+	as(h, "eve", "anna", "skills add cold chain")    // eve calls herself "anna"
 	as(h, "mallory", "U777", "skills add logistics") // mallory takes an id as name
 	as(h, "U777", "Bob", "skills add hydrogen")
 	contains(t, as(h, "carol", "Carol", "endorse @anna cold chain"), "You endorsed Anna de Vries")
@@ -93,4 +93,33 @@ func memberID(t *testing.T, h *bottest.Harness, userID string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// A guest may ask and commit, is never a coordinator, and gets network-wide
+// lists only privately when asking in a shared room.
+func TestGuestsSeeNetworkWideListsPrivately(t *testing.T) {
+	h := bottest.New(t)
+	h.Coordinators["coco"] = true
+	say(t, h, "coco: goal add Halve empty-truck kilometres", "anna: skills add cold chain", "anna: commit route plan by 2026-12-20")
+	guest := func(text string) bot.Reply {
+		m := h.Message("gus", text)
+		m.Guest, m.Coordinator = true, true // rights claimed by a guest do not count
+		return h.Bot.Handle(context.Background(), m)
+	}
+	for _, line := range []string{"commitments all", "commitments overdue", "commitments @anna", "who cold chain", "asks", "goals", "goal 1", "profile @anna"} {
+		if r := guest(line); !r.Private {
+			t.Errorf("guest's %q answered in the room: %s", line, bot.RenderText(r))
+		}
+		if r := h.Say("bob", line); r.Private {
+			t.Errorf("member's %q made private", line)
+		}
+	}
+	contains(t, bot.RenderText(guest("commit deliver the data by 2026-12-21")), "Recorded as commitment #2")
+	contains(t, bot.RenderText(guest("charter We own this now")), "Only coordinators")
+	contains(t, bot.RenderText(guest("goal add Something else")), "Only coordinators")
+	m := h.Message("gus", "commitments all")
+	m.Guest, m.Direct = true, true
+	if r := h.Bot.Handle(context.Background(), m); r.Private || !strings.Contains(bot.RenderText(r), "route plan") {
+		t.Errorf("guest's list in a direct message: %+v", r)
+	}
 }
