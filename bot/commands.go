@@ -17,8 +17,8 @@ type Command struct {
 	Examples    [2][]string
 	Coordinator bool // only coordinators may run it (with arguments, for charter and goal)
 	// NetworkWide commands list what others in the network said or did
-	// (who-answers, commitments, asks, goals, profiles): a guest sees
-	// their answer only privately.
+	// (who-answers, commitments, asks, goals): a guest sees their answer
+	// only privately. (A profile of someone else is too: runProfile.)
 	NetworkWide bool
 	run         func(c *call) Reply
 }
@@ -56,7 +56,7 @@ func init() {
 	cmdWho.run = runWho
 	cmdDigest.run = runDigest
 	cmdNudges.run = runNudges
-	for _, c := range []*Command{cmdWho, cmdAsks, cmdCommitments, cmdGoals, cmdGoal, cmdProfile} {
+	for _, c := range []*Command{cmdWho, cmdAsks, cmdCommitments, cmdGoals, cmdGoal} {
 		c.NetworkWide = true
 	}
 	registry = []*Command{

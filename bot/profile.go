@@ -313,7 +313,8 @@ func runProfile(c *call) Reply {
 	if err != nil {
 		return c.fail(err)
 	}
-	r := Reply{Lang: c.lang}
+	// Someone else's profile is network-wide knowledge: private to a guest.
+	r := Reply{Lang: c.lang, Private: c.msg.Guest && !c.msg.Direct && m.ID != c.me.ID}
 	head := m.DisplayName
 	if head == "" {
 		head = m.PlatformUserID

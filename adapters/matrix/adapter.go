@@ -34,10 +34,10 @@ const (
 
 // Config is the [matrix] section of config.toml.
 type Config struct {
-	Homeserver  string   // https://matrix.example.org
-	UserID      string   // @knoop:example.org
-	AccessToken string   // or Password, used once; the token is kept
-	Password    string   //
+	Homeserver  string // https://matrix.example.org
+	UserID      string // @knoop:example.org
+	AccessToken string // or Password, used once; the token is kept
+	Password    string //
 	// Allow lists the servers ("example.org") or users ("@anna:example.org")
 	// whose people are members: their invites are accepted and their
 	// messages answered. Empty: the bot's own server.
@@ -52,7 +52,7 @@ type Config struct {
 	// in, so never from a direct room, where everyone is admin.
 	Coordinators      []string
 	CoordinationRooms []string
-	Prefix      string   // command prefix; default "!knoop"
+	Prefix            string // command prefix; default "!knoop"
 	// Metrics receives reconnects and adapter errors; nil: not counted.
 	Metrics *metrics.Metrics
 }
@@ -75,10 +75,10 @@ type Adapter struct {
 	conn metrics.Conn // what Ready reports
 
 	mu     sync.Mutex
-	direct map[id.RoomID]bool // rooms with only Knoop and one member
+	direct map[id.RoomID]bool                           // rooms with only Knoop and one member
 	levels map[id.RoomID]*event.PowerLevelsEventContent // kept current by the sync
-	dms    map[id.UserID]id.RoomID // a direct room per member, for reminders
-	keeper bot.StateKeeper         // set at Run's start, also on a standby replica
+	dms    map[id.UserID]id.RoomID                      // a direct room per member, for reminders
+	keeper bot.StateKeeper                              // set at Run's start, also on a standby replica
 }
 
 var (

@@ -15,6 +15,7 @@ const userTTL = time.Hour
 
 type cachedUser struct {
 	name, tz, lang, org string
+	external            bool // of another workspace (Slack Connect)
 	at                  time.Time
 }
 
@@ -24,14 +25,22 @@ type cachedUser struct {
 // as their organisation.
 func (a *Adapter) message(ctx context.Context, userID, channel, threadTS, text string, direct bool) bot.Message {
 	u := a.user(ctx, userID)
+	guest := u.external && a.cfg.External == ExternalGuest
 	return bot.Message{
 		Platform: Platform, RoomID: channel, ThreadID: threadTS, UserID: userID, UserName: u.name,
 		// Every channel and DM of the workspace Knoop is installed in is
 		// one network, so a skill declared in a DM counts in channels.
 		Network: "team:" + a.self.teamID,
-		Text:    text, Direct: direct, Coordinator: a.admins[userID],
+		Text:    text, Direct: direct, Guest: guest, Coordinator: !guest && a.admins[userID],
 		Timezone: u.tz, Language: u.lang, OrgHint: u.org,
 	}
+}
+
+// ignored reports whether userID is a Slack Connect user of another
+// workspace while External is "ignore": nothing they say is answered or
+// stored.
+func (a *Adapter) ignored(ctx context.Context, userID string) bool {
+	return a.cfg.External == ExternalIgnore && a.user(ctx, userID).external
 }
 
 func (a *Adapter) user(ctx context.Context, userID string) cachedUser {
@@ -48,6 +57,7 @@ func (a *Adapter) user(ctx context.Context, userID string) cachedUser {
 	}
 	u := cachedUser{name: displayName(info), tz: info.TZ, lang: language(info.Locale), at: a.now()}
 	if info.TeamID != "" && a.self.teamID != "" && info.TeamID != a.self.teamID {
+		u.external = true
 		u.org = a.teamName(ctx, info.TeamID)
 	}
 	a.users.Store(userID, u)

@@ -597,3 +597,52 @@ func TestPrivateAnswerToMentionIsEphemeral(t *testing.T) {
 		t.Fatalf("the export was posted to the channel (%d posts)", n)
 	}
 }
+
+// Slack Connect users of another workspace are guests by default: they
+// may ask and commit, are never coordinators, and network-wide lists they
+// ask for in a shared channel are shown to them only. "ignore" leaves
+// them unanswered and unstored; "member" serves them like everyone.
+func TestSlackConnectGuests(t *testing.T) {
+	h := start(t, func(c *slack.Config) { c.Admins = []string{"UEVA"} })
+	if p := h.slashAnswer("UANNA", "C1", "commit the route plan by 2026-12-20"); !strings.Contains(p.Text, "Recorded") {
+		t.Fatalf("member's commit answered %q", p.Text)
+	}
+	for _, line := range []string{"commitments all", "who logistics", "goals", "profile <@UANNA>"} {
+		if p := h.slashAnswer("UEVA", "C1", line); p.ResponseType != "ephemeral" {
+			t.Errorf("guest's %q shown to the channel (%s): %q", line, p.ResponseType, p.Text)
+		}
+	}
+	h.mention("EvGuestList", "UEVA", "C1", "commitments all")
+	calls := h.fake.WaitCalls("chat.postEphemeral", 1, wait)
+	if calls[0].Get("user") != "UEVA" || !strings.Contains(calls[0].Get("text"), "route plan") {
+		t.Errorf("guest's list: ephemeral to %s: %q", calls[0].Get("user"), calls[0].Get("text"))
+	}
+	if p := h.slashAnswer("UEVA", "C1", "commit check the data by 2026-12-21"); !strings.Contains(p.Text, "Recorded") {
+		t.Errorf("guest's commit answered %q", p.Text)
+	}
+	if p := h.slashAnswer("UEVA", "C1", "goal add Den Haag decides"); !strings.Contains(p.Text, "Only coordinators") {
+		t.Errorf("a guest listed as admin added a goal: %q", p.Text)
+	}
+	for _, c := range h.fake.Calls("chat.postMessage") {
+		if strings.Contains(c.Get("text"), "route plan") {
+			t.Errorf("a list went to the channel: %q", c.Get("text"))
+		}
+	}
+	h.stop()
+
+	ig := start(t, func(c *slack.Config) { c.External = slack.ExternalIgnore })
+	if a := ig.fake.WaitAck(ig.slash("UEVA", "C1", "skills add lobbying"), wait); a.Payload != nil {
+		t.Errorf("ignored user answered %s", a.Payload)
+	}
+	ig.slashAnswer("UANNA", "C1", "skills") // answered after Eva's was taken
+	var n int
+	if err := ig.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM members WHERE platform_user_id = 'UEVA'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("ignored user stored: %d rows, %v", n, err)
+	}
+	ig.stop()
+
+	mem := start(t, func(c *slack.Config) { c.External = slack.ExternalMember })
+	if p := mem.slashAnswer("UEVA", "C1", "goals"); p.ResponseType == "ephemeral" {
+		t.Errorf("external member's goals made private: %q", p.Text)
+	}
+}
