@@ -33,6 +33,11 @@ type Message struct {
 	// network-wide lists (who-answers, everyone's commitments, asks, goals,
 	// others' profiles) only in a direct message.
 	Guest bool
+	// Shared is set for a room where people who are not members of the
+	// network can read along (a Slack Connect channel, a Matrix room with
+	// people of servers not allowed). Network-wide lists asked there are
+	// answered privately, and no digest is scheduled or posted there.
+	Shared bool
 	// Hints the adapter has about the member, used when a member is first
 	// seen or has no preference of their own.
 	Timezone string

@@ -136,9 +136,10 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 	if r.Lang == "" {
 		r.Lang = c.lang
 	}
-	if msg.Guest && !msg.Direct && c.cmd.NetworkWide {
-		// A guest sees what the network's members said and did only
-		// privately (Slack: shown to them only; Matrix: their direct room).
+	if (msg.Guest || msg.Shared) && !msg.Direct && c.cmd.NetworkWide {
+		// What the network's members said and did reaches a guest, or a
+		// room guests read, only privately (Slack: shown to the asker
+		// only; Matrix: their direct room).
 		r.Private = true
 	}
 	return r

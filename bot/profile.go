@@ -314,7 +314,7 @@ func runProfile(c *call) Reply {
 		return c.fail(err)
 	}
 	// Someone else's profile is network-wide knowledge: private to a guest.
-	r := Reply{Lang: c.lang, Private: c.msg.Guest && !c.msg.Direct && m.ID != c.me.ID}
+	r := Reply{Lang: c.lang, Private: (c.msg.Guest || c.msg.Shared) && !c.msg.Direct && m.ID != c.me.ID}
 	head := m.DisplayName
 	if head == "" {
 		head = m.PlatformUserID

@@ -123,3 +123,30 @@ func TestGuestsSeeNetworkWideListsPrivately(t *testing.T) {
 		t.Errorf("guest's list in a direct message: %+v", r)
 	}
 }
+
+// In a room guests read along, network-wide lists go to the asker only and
+// no digest is scheduled, whoever asks.
+func TestSharedRoomsGetNoNetworkWideLists(t *testing.T) {
+	h := bottest.New(t)
+	h.Coordinators["coco"] = true
+	say(t, h, "anna: commit route plan by 2026-12-20")
+	shared := func(user, text string) bot.Reply {
+		m := h.Message(user, text)
+		m.Shared = true
+		return h.Bot.Handle(context.Background(), m)
+	}
+	for _, line := range []string{"commitments all", "who route", "asks", "goals", "profile @anna"} {
+		if r := shared("bob", line); !r.Private {
+			t.Errorf("%q in a shared room answered to the room: %s", line, bot.RenderText(r))
+		}
+	}
+	if r := shared("anna", "profile"); r.Private {
+		t.Errorf("own profile made private")
+	}
+	for _, line := range []string{"digest every monday 09:00", "digest now"} {
+		contains(t, bot.RenderText(shared("coco", line)), "shared with people outside the network")
+	}
+	if _, err := h.Store.ScheduleFor(context.Background(), h.Platform, h.Room); err == nil {
+		t.Fatal("a digest was scheduled in a shared room")
+	}
+}

@@ -76,6 +76,7 @@ type Adapter struct {
 
 	mu     sync.Mutex
 	direct map[id.RoomID]bool                           // rooms with only Knoop and one member
+	shared map[id.RoomID]bool                           // rooms where people who are not members read along
 	levels map[id.RoomID]*event.PowerLevelsEventContent // kept current by the sync
 	dms    map[id.UserID]id.RoomID                      // a direct room per member, for reminders
 	keeper bot.StateKeeper                              // set at Run's start, also on a standby replica
@@ -123,7 +124,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	cli.DefaultHTTPRetries = 4
 	cli.Client = &http.Client{Transport: retryAfterTransport{next: http.DefaultTransport}}
 	a := &Adapter{cfg: cfg, cli: cli, log: log.With("platform", Platform), me: me, allow: map[string]bool{},
-		direct: map[id.RoomID]bool{}, levels: map[id.RoomID]*event.PowerLevelsEventContent{}, dms: map[id.UserID]id.RoomID{},
+		direct: map[id.RoomID]bool{}, shared: map[id.RoomID]bool{}, levels: map[id.RoomID]*event.PowerLevelsEventContent{}, dms: map[id.UserID]id.RoomID{},
 		coordinators: map[id.UserID]bool{}}
 	for _, s := range cfg.Allow {
 		a.allow[s] = true

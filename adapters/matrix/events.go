@@ -172,6 +172,35 @@ func (a *Adapter) isDirect(ctx context.Context, room id.RoomID) bool {
 	return d
 }
 
+// isShared reports whether someone in room is not a member (not allowed)
+// while External does not make everyone a member: guests, or people Knoop
+// ignores, read along there. Unknown counts as shared.
+func (a *Adapter) isShared(ctx context.Context, room id.RoomID) bool {
+	if a.cfg.External == ExternalMember {
+		return false
+	}
+	a.mu.Lock()
+	sh, ok := a.shared[room]
+	a.mu.Unlock()
+	if ok {
+		return sh
+	}
+	members, err := a.cli.JoinedMembers(ctx, room)
+	if err != nil {
+		return true
+	}
+	sh = false
+	for u := range members.Joined {
+		if u != a.me && !a.allowed(u) {
+			sh = true
+		}
+	}
+	a.mu.Lock()
+	a.shared[room] = sh
+	a.mu.Unlock()
+	return sh
+}
+
 // message builds the core's message with what the room knows about the
 // sender: display name, the server as organisation hint, whether they are
 // a guest, and whether a coordinator (see coordinator).
@@ -188,8 +217,9 @@ func (a *Adapter) message(ctx context.Context, room id.RoomID, sender id.UserID,
 	_, guest := a.standing(sender)
 	return bot.Message{
 		Platform: Platform, RoomID: string(room), ThreadID: thread, UserID: string(sender), UserName: name,
-		Text: text, Direct: direct, Guest: guest, Coordinator: !guest && a.coordinator(ctx, sender),
-		OrgHint: sender.Homeserver(),
+		Text: text, Direct: direct, Guest: guest, Shared: !direct && a.isShared(ctx, room),
+		Coordinator: !guest && a.coordinator(ctx, sender),
+		OrgHint:     sender.Homeserver(),
 		// Every room this account is in belongs to one network.
 		Network: "account:" + string(a.me),
 	}
@@ -320,6 +350,7 @@ func (a *Adapter) onReaction(ctx context.Context, h bot.Handler, evt *event.Even
 func (a *Adapter) onMember(ctx context.Context, evt *event.Event) {
 	a.mu.Lock()
 	delete(a.direct, evt.RoomID)
+	delete(a.shared, evt.RoomID)
 	a.mu.Unlock()
 	mem := evt.Content.AsMember()
 	if mem == nil || evt.GetStateKey() != string(a.me) || mem.Membership != event.MembershipInvite {

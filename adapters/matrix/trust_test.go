@@ -212,7 +212,11 @@ func TestOnlyAllowedSendersAreMembersOthersGuests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.ask(h.alice, room, "!knoop goals") // answered after bob's line was seen
+	// bob reads along: alice's network-wide lists go to her direct room.
+	if got := h.ask(h.alice, room, "!knoop commitments all"); got != "I sent you the answer in a direct message." {
+		t.Fatalf("a list went to a room someone not allowed reads: %q", got)
+	}
+	h.waitBody(h.alice, h.directRoomOf(h.alice), "route plan")
 	evts, err := matrixtest.History(context.Background(), h.alice, room, h.knoop)
 	if err != nil {
 		t.Fatal(err)

@@ -58,10 +58,11 @@ type Adapter struct {
 	admins map[string]bool
 	now    func() time.Time
 
-	self  identity // the bot's own user and team, from auth.test
-	users sync.Map // user id → cachedUser
-	teams sync.Map // team id → team name
-	seen  recent   // envelope and event ids this process took
+	self     identity // the bot's own user and team, from auth.test
+	users    sync.Map // user id → cachedUser
+	teams    sync.Map // team id → team name
+	channels sync.Map // channel id → cachedChannel
+	seen     recent   // envelope and event ids this process took
 
 	work  sync.WaitGroup // events being handled, for a clean shutdown
 	queue bot.Queue      // one member's events in order

@@ -646,3 +646,25 @@ func TestSlackConnectGuests(t *testing.T) {
 		t.Errorf("external member's goals made private: %q", p.Text)
 	}
 }
+
+// In a Slack Connect channel, where another organisation reads along,
+// network-wide lists are shown to the asker only, also for members, and no
+// digest is scheduled; an ordinary channel is unchanged.
+func TestSharedChannelsGetNoNetworkWideLists(t *testing.T) {
+	h := start(t, func(c *slack.Config) { c.Admins = []string{"UANNA"} })
+	h.fake.AddChannel(goslack.Channel{GroupConversation: goslack.GroupConversation{
+		Conversation: goslack.Conversation{ID: "CSHARED", IsExtShared: true}, Name: "greenport-shared"}})
+	h.slashAnswer("UANNA", "C1", "commit the route plan by 2026-12-20")
+	if p := h.slashAnswer("UANNA", "CSHARED", "commitments all"); p.ResponseType != "ephemeral" || !strings.Contains(p.Text, "route plan") {
+		t.Errorf("list in a shared channel: %s %q", p.ResponseType, p.Text)
+	}
+	if p := h.slashAnswer("UANNA", "C1", "commitments all"); p.ResponseType != "in_channel" {
+		t.Errorf("list in an own channel: %s %q", p.ResponseType, p.Text)
+	}
+	if p := h.slashAnswer("UANNA", "CSHARED", "digest every monday 09:00"); !strings.Contains(p.Text, "shared with people outside the network") {
+		t.Errorf("digest in a shared channel answered %q", p.Text)
+	}
+	if _, err := h.store.ScheduleFor(context.Background(), slack.Platform, "CSHARED"); err == nil {
+		t.Error("a digest was scheduled in a shared channel")
+	}
+}
