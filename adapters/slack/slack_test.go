@@ -668,3 +668,23 @@ func TestSharedChannelsGetNoNetworkWideLists(t *testing.T) {
 		t.Error("a digest was scheduled in a shared channel")
 	}
 }
+
+// Every answer the core marks private is shown to the asker only when
+// asked with a mention in a channel (the Matrix twin of this test is
+// TestPrivateRepliesGoToTheDirectRoom).
+func TestEveryPrivateAnswerIsEphemeral(t *testing.T) {
+	h := start(t)
+	h.slashAnswer("UCAROL", "C1", "skills add cold chain")
+	h.slashAnswer("UCAROL", "C1", "commit deliver the secret pilot by 2026-12-20")
+	lines := []string{"skills", "commitments", "export me", "done", "forget me"}
+	for i, line := range lines {
+		h.mention(fmt.Sprintf("EvPrivate%d", i), "UCAROL", "C1", line)
+		calls := h.fake.WaitCalls("chat.postEphemeral", i+1, wait)
+		if c := calls[i]; c.Get("user") != "UCAROL" || c.Get("channel") != "C1" {
+			t.Errorf("%s: ephemeral to %s in %s", line, c.Get("user"), c.Get("channel"))
+		}
+	}
+	if posts := h.fake.Calls("chat.postMessage"); len(posts) != 0 {
+		t.Fatalf("a private answer was posted to the channel: %s", postTexts(posts))
+	}
+}
