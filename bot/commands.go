@@ -56,13 +56,14 @@ func init() {
 	cmdWho.run = runWho
 	cmdDigest.run = runDigest
 	cmdNudges.run = runNudges
+	cmdReassign.run = runReassign
 	for _, c := range []*Command{cmdWho, cmdAsks, cmdCommitments, cmdGoals, cmdGoal} {
 		c.NetworkWide = true
 	}
 	registry = []*Command{
 		cmdWho, cmdAsk, cmdAsks,
 		cmdSkills, cmdOrg, cmdProfile, cmdEndorse, cmdAway, cmdBack, cmdLanguage, cmdTimezone,
-		cmdCommit, cmdDone, cmdUpdate, cmdDrop, cmdSnooze, cmdDue, cmdCommitments, cmdNudges,
+		cmdCommit, cmdDone, cmdUpdate, cmdDrop, cmdSnooze, cmdDue, cmdCommitments, cmdReassign, cmdNudges,
 		cmdCharter, cmdGoal, cmdGoals, cmdDigest,
 		cmdExport, cmdForget, cmdHelp,
 	}
