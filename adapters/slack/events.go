@@ -54,6 +54,9 @@ func (a *Adapter) handleEvent(ctx context.Context, h bot.Handler, ev slackevents
 // answered once however often Slack delivers it, and its work commits
 // only once the reply is posted; errNotDelivered when it was not.
 func (a *Adapter) answer(ctx context.Context, h bot.Handler, msg bot.Message) error {
+	if a.ignored(ctx, msg.UserID) {
+		return nil
+	}
 	deliver := func(ctx context.Context, r bot.Reply) error { return a.reply(ctx, msg, r) }
 	eh, ok := h.(bot.EventHandler)
 	if !ok {
@@ -97,6 +100,9 @@ func (a *Adapter) reply(ctx context.Context, msg bot.Message, r bot.Reply) error
 func (a *Adapter) slashWork(h bot.Handler, cmd slack.SlashCommand) func(ctx context.Context, late func() bool) any {
 	return func(ctx context.Context, late func() bool) any {
 		ctx = bot.WithEvent(ctx, "slash:"+cmd.TriggerID)
+		if a.ignored(ctx, cmd.UserID) {
+			return nil
+		}
 		text := strings.TrimSpace(cmd.Text)
 		if w := strings.ToLower(text); w == "commit" || w == "toezeggen" {
 			a.openCommitModal(ctx, h, cmd.TriggerID, cmd.ChannelID, cmd.UserID, w == "toezeggen")
@@ -143,6 +149,9 @@ func (a *Adapter) slashWork(h bot.Handler, cmd slack.SlashCommand) func(ctx cont
 func (a *Adapter) interactionWork(h bot.Handler, cb slack.InteractionCallback) func(ctx context.Context, late func() bool) any {
 	return func(ctx context.Context, _ func() bool) any {
 		ctx = bot.WithEvent(ctx, "interaction:"+cb.TriggerID)
+		if a.ignored(ctx, cb.User.ID) {
+			return nil
+		}
 		switch cb.Type {
 		case slack.InteractionTypeBlockActions:
 			for _, act := range cb.ActionCallback.BlockActions {
