@@ -36,7 +36,7 @@ func (a *Adapter) onMessage(ctx context.Context, h bot.Handler, evt *event.Event
 	}
 	a.work.Add(1)
 	finished := a.track()
-	a.queue.Do(string(evt.Sender), func() {
+	queued := a.queue.Do(string(evt.Sender), func() {
 		defer a.work.Done()
 		defer finished()
 		ctx := bot.WithEvent(context.WithoutCancel(ctx), string(evt.ID))
@@ -55,6 +55,10 @@ func (a *Adapter) onMessage(ctx context.Context, h bot.Handler, evt *event.Event
 			return a.reply(ctx, evt, evt, thread, m, r)
 		})
 	})
+	if !queued { // a full queue (when bounded): the work will not run
+		a.work.Done()
+		finished()
+	}
 }
 
 // reply sends the answer r to the message m (event evt, answered as a
@@ -342,7 +346,7 @@ func (a *Adapter) onReaction(ctx context.Context, h bot.Handler, evt *event.Even
 	}
 	a.work.Add(1)
 	finished := a.track()
-	a.queue.Do(string(evt.Sender), func() {
+	queued := a.queue.Do(string(evt.Sender), func() {
 		defer a.work.Done()
 		defer finished()
 		ctx := bot.WithEvent(context.WithoutCancel(ctx), string(evt.ID))
@@ -356,6 +360,10 @@ func (a *Adapter) onReaction(ctx context.Context, h bot.Handler, evt *event.Even
 			return a.reply(ctx, evt, nil, "", m, r)
 		})
 	})
+	if !queued { // a full queue (when bounded): the work will not run
+		a.work.Done()
+		finished()
+	}
 }
 
 // onMember joins rooms Knoop is invited to by allowed users or servers,
