@@ -101,7 +101,13 @@ func TestWeeklyDigestAndNudgeInSlack(t *testing.T) {
 	h.waitPost("answering Snooze", func(c slackfake.Call) bool {
 		return c.Get("channel") == dm && strings.Contains(c.Get("text"), "#1 is now due")
 	})
-	if c := h.commitment("C1", 1); c.Due.Format(time.DateOnly) != "2026-12-09" || c.Status != store.StatusOpen {
+	// The change commits right after its answer was posted.
+	c := h.commitment("C1", 1)
+	for deadline := time.Now().Add(wait); c.Due.Format(time.DateOnly) != "2026-12-09" && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		c = h.commitment("C1", 1)
+	}
+	if c.Due.Format(time.DateOnly) != "2026-12-09" || c.Status != store.StatusOpen {
 		t.Errorf("after Snooze a week: due %s, status %s", c.Due.Format(time.DateOnly), c.Status)
 	}
 }
