@@ -75,7 +75,8 @@ func goInstall(gobin string) error {
 	for _, c := range dendriteCommands {
 		args = append(args, "github.com/matrix-org/dendrite/cmd/"+c+"@"+DendriteVersion)
 	}
-	cmd := exec.Command(goCommand(), args...)
+	// go test puts its own toolchain first in the test's PATH.
+	cmd := exec.Command("go", args...)
 	// Outside any module: pkg@version ignores the current module anyway, and
 	// a GOFLAGS meant for Knoop (-tags, -mod) must not reach Dendrite.
 	cmd.Dir = gobin
@@ -84,16 +85,4 @@ func goInstall(gobin string) error {
 		return fmt.Errorf("building Dendrite (%s): %w\n%s", InstallCommand(gobin), err, out)
 	}
 	return nil
-}
-
-// goCommand is the go command of the toolchain running the tests (go test
-// puts its GOROOT in the environment), else the first go in PATH.
-func goCommand() string {
-	if root := os.Getenv("GOROOT"); root != "" {
-		p := filepath.Join(root, "bin", "go")
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return p
-		}
-	}
-	return "go"
 }
