@@ -58,7 +58,7 @@ func ensureBinaries(dir string, w io.Writer, build func(gobin string) error) err
 	fmt.Fprintf(w, "matrixtest: building Dendrite %s into %s, once (about 3-4 minutes on a machine with empty Go caches)\n", DendriteVersion, dir)
 	t0 := time.Now()
 	if err := build(tmp); err != nil {
-		return err
+		return fmt.Errorf("building Dendrite (%s): %w", InstallCommand(dir), err)
 	}
 	for _, c := range dendriteCommands {
 		if err := os.Rename(filepath.Join(tmp, c), filepath.Join(dir, c)); err != nil {
@@ -82,7 +82,7 @@ func goInstall(gobin string) error {
 	cmd.Dir = gobin
 	cmd.Env = append(os.Environ(), "GOBIN="+gobin, "GOFLAGS=")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("building Dendrite (%s): %w\n%s", InstallCommand(gobin), err, out)
+		return fmt.Errorf("%w\n%s", err, out)
 	}
 	return nil
 }
