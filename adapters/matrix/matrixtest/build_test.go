@@ -10,24 +10,26 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
-// fakeBuild stands in for `go install`: it writes every binary into gobin
-// and appends one line to counter per build.
-func fakeBuild(counter string) func(string) error {
-	return func(gobin string) error {
-		f, err := os.OpenFile(counter, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-		if err != nil {
-			return err
+// fakeBuild stands in for goInstall: a process that appends one line to
+// counter, waits delay (simulated work), then puts every binary in place
+// the way goInstall does. With fail it leaves a half-written dendrite in tmp
+// and exits 1.
+func fakeBuild(counter string, delay time.Duration, fail bool) func(tmp, dir string) *exec.Cmd {
+	return func(tmp, dir string) *exec.Cmd {
+		script := `echo built >> "$COUNTER"; sleep "$DELAY"
+if [ -n "$FAIL" ]; then echo half > "$T/dendrite"; echo "compiler killed" >&2; exit 1; fi
+for c in ` + strings.Join(dendriteCommands, " ") + `; do printf '#!/bin/sh\n' > "$T/$c"; chmod +x "$T/$c"; mv "$T/$c" "$D/$c"; done
+rm -rf "$T"`
+		cmd := exec.Command("sh", "-c", script)
+		failing := ""
+		if fail {
+			failing = "1"
 		}
-		fmt.Fprintln(f, "built")
-		f.Close()
-		for _, c := range dendriteCommands {
-			if err := os.WriteFile(filepath.Join(gobin, c), []byte("#!/bin/sh\n"), 0o755); err != nil {
-				return err
-			}
-		}
-		return nil
+		cmd.Env = append(os.Environ(), "COUNTER="+counter, fmt.Sprintf("DELAY=%g", delay.Seconds()), "FAIL="+failing, "T="+tmp, "D="+dir)
+		return cmd
 	}
 }
 
@@ -43,14 +45,21 @@ func builds(t *testing.T, counter string) int {
 	return strings.Count(string(b), "built\n")
 }
 
+func noLeftovers(t *testing.T, dir string) {
+	t.Helper()
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".build-*")); len(leftovers) != 0 {
+		t.Fatalf("temporary build directories left behind: %v", leftovers)
+	}
+}
+
 // TestBuildHelperProcess is not a test: TestEnsureBinariesBuildsOnceAcrossProcesses
-// runs the test binary with it to get a second process calling ensureBinaries.
+// runs the test binary with it to get other processes calling ensureBinaries.
 func TestBuildHelperProcess(t *testing.T) {
 	dir := os.Getenv("KNOOP_MATRIXTEST_BUILD_DIR")
 	if dir == "" {
 		t.Skip("helper process only")
 	}
-	if err := ensureBinaries(dir, io.Discard, fakeBuild(os.Getenv("KNOOP_MATRIXTEST_BUILD_COUNTER"))); err != nil {
+	if err := ensureBinaries(dir, io.Discard, fakeBuild(os.Getenv("KNOOP_MATRIXTEST_BUILD_COUNTER"), 0, false)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -77,7 +86,7 @@ func TestEnsureBinariesBuildsOnceAcrossProcesses(t *testing.T) {
 	for i := range errs {
 		wg.Go(func() {
 			var b strings.Builder
-			errs[i] = ensureBinaries(dir, &b, fakeBuild(counter))
+			errs[i] = ensureBinaries(dir, &b, fakeBuild(counter, 0, false))
 			outMu.Lock()
 			out.WriteString(b.String())
 			outMu.Unlock()
@@ -100,12 +109,37 @@ func TestEnsureBinariesBuildsOnceAcrossProcesses(t *testing.T) {
 	if err := checkBinaries(dir); err != nil {
 		t.Fatal(err)
 	}
-	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".build-*")); len(leftovers) != 0 {
-		t.Fatalf("temporary build directories left behind: %v", leftovers)
-	}
+	noLeftovers(t, dir)
 	if got := out.String(); got != "" && !strings.Contains(got, "building Dendrite v0.13.8 into "+dir+", once (about 3-4 minutes") {
 		t.Fatalf("announcement = %q", got)
 	}
+}
+
+// A build that outlasts the test binary's deadline goes on without it and
+// keeps the lock: ensureBinaries says so, and the next caller waits for that
+// build instead of starting another.
+func TestEnsureBinariesSlowBuildOutlivesTheWait(t *testing.T) {
+	dir := t.TempDir()
+	counter := filepath.Join(t.TempDir(), "count")
+	old := buildWait
+	buildWait = func() (time.Duration, bool) { return 0, true }
+	t.Cleanup(func() { buildWait = old })
+
+	err := ensureBinaries(dir, io.Discard, fakeBuild(counter, time.Second, false))
+	if err == nil || !strings.Contains(err.Error(), "is still being built into "+dir) {
+		t.Fatalf("err = %v", err)
+	}
+	buildWait = old
+	if err := ensureBinaries(dir, io.Discard, fakeBuild(counter, 0, false)); err != nil {
+		t.Fatal(err)
+	}
+	if n := builds(t, counter); n != 1 {
+		t.Fatalf("%d builds, want 1 (the second caller must wait for the first build)", n)
+	}
+	if err := checkBinaries(dir); err != nil {
+		t.Fatal(err)
+	}
+	noLeftovers(t, dir)
 }
 
 // A build that fails half-way leaves no binary in place (so the next run
@@ -113,17 +147,13 @@ func TestEnsureBinariesBuildsOnceAcrossProcesses(t *testing.T) {
 // cleared by the next build.
 func TestEnsureBinariesFailedBuildLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
-	killed := filepath.Join(dir, ".build-123")
-	if err := os.MkdirAll(killed, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, ".build-123"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	halfway := func(gobin string) error {
-		_ = os.WriteFile(filepath.Join(gobin, "dendrite"), []byte("half"), 0o755)
-		return errors.New("compiler killed")
-	}
+	counter := filepath.Join(t.TempDir(), "count")
 	var out strings.Builder
-	err := ensureBinaries(dir, &out, halfway)
-	if err == nil || !strings.Contains(err.Error(), "compiler killed") {
+	err := ensureBinaries(dir, &out, fakeBuild(counter, 0, true))
+	if err == nil || !strings.Contains(err.Error(), "compiler killed") || !strings.Contains(err.Error(), "GOBIN="+dir+" go install") {
 		t.Fatalf("err = %v", err)
 	}
 	if !strings.HasPrefix(out.String(), "matrixtest: building Dendrite v0.13.8") {
@@ -132,16 +162,13 @@ func TestEnsureBinariesFailedBuildLeavesNothing(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "dendrite")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a half-built dendrite is in place: %v", err)
 	}
-	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".build-*")); len(leftovers) != 0 {
-		t.Fatalf("temporary build directories left behind: %v", leftovers)
-	}
+	noLeftovers(t, dir)
 
-	counter := filepath.Join(t.TempDir(), "count")
 	out.Reset()
-	if err := ensureBinaries(dir, &out, fakeBuild(counter)); err != nil {
+	if err := ensureBinaries(dir, &out, fakeBuild(counter, 0, false)); err != nil {
 		t.Fatal(err)
 	}
-	if n := builds(t, counter); n != 1 || checkBinaries(dir) != nil {
+	if n := builds(t, counter); n != 2 || checkBinaries(dir) != nil {
 		t.Fatalf("after a failed build: %d builds, binaries: %v", n, checkBinaries(dir))
 	}
 	if !strings.Contains(out.String(), "matrixtest: built Dendrite v0.13.8 in ") {
@@ -149,7 +176,7 @@ func TestEnsureBinariesFailedBuildLeavesNothing(t *testing.T) {
 	}
 	// Present binaries: nothing is built and nothing is said.
 	out.Reset()
-	if err := ensureBinaries(dir, &out, fakeBuild(counter)); err != nil || builds(t, counter) != 1 || out.Len() != 0 {
-		t.Fatalf("second call: err %v, %d builds, said %q", err, builds(t, counter), out.String())
+	if err := ensureBinaries(dir, &out, fakeBuild(counter, 0, false)); err != nil || builds(t, counter) != 2 || out.Len() != 0 {
+		t.Fatalf("third call: err %v, %d builds, said %q", err, builds(t, counter), out.String())
 	}
 }
