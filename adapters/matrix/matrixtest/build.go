@@ -151,4 +151,3 @@ func tail(b []byte, n int) string {
 	}
 	return string(b)
 }
-
