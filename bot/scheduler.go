@@ -347,21 +347,22 @@ func loadLocation(name string) *time.Location {
 
 // nudgePage is how many candidates planning reads at once: memory stays
 // bounded by a page however many commitments are open.
-const nudgePage = 2000
+const nudgePage = 10_000
 
 // planNudges claims the reminders due now and queues their delivery, a
-// page of candidates at a time: each page's reminders are checked against
-// those already claimed in one statement, then claimed and queued in one
-// transaction of two statements.
+// page of candidates at a time. Reminders already claimed are recognised
+// by the candidate's LastKey; the others are checked against those
+// claimed in one statement, then claimed and queued in one transaction of
+// two statements.
 func (s *Scheduler) planNudges(ctx context.Context, now time.Time, p *Planned) error {
 	// Candidates are read generously (weekends, holidays and zones can
 	// put a member's first reminder days ahead of UTC's today); nudgeFor
 	// decides exactly.
 	dueBy := civil(now).AddDate(0, 0, 2*s.b.nudgeLead+21)
-	var plans []store.Nudge
+	plans := make([]store.Nudge, 0, nudgePage)
 	seen := map[string]bool{}
 	for after := int64(0); ; {
-		cands, err := s.b.store.NudgeCandidates(ctx, dueBy, after, nudgePage)
+		cands, err := s.b.store.NudgeCandidatePage(ctx, dueBy, after, nudgePage)
 		if err != nil {
 			return err
 		}
@@ -369,9 +370,14 @@ func (s *Scheduler) planNudges(ctx context.Context, now time.Time, p *Planned) e
 		clear(seen)
 		for _, c := range cands {
 			after = c.ID
+			// Owners gone or with reminders off are in the page (the page
+			// is taken over commitments alone) but get none.
+			n, ok := s.b.nudgeFor(c, now)
+			// The newest reminder of the commitment is this one: claimed
+			// before (the common case, every minute after the first).
 			// A weekly summary's key is the member's: the same key can
 			// come up on another page too, where claiming finds it taken.
-			if n, ok := s.b.nudgeFor(c, now); ok && !seen[n.Key] {
+			if ok && n.Key != c.LastKey && !seen[n.Key] {
 				seen[n.Key] = true
 				plans = append(plans, n)
 			}

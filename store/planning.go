@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Set-based statements for the scheduler's planning pass: a pass at scale
@@ -147,13 +149,96 @@ func (q *Queries) ClaimNudges(ctx context.Context, ns []Nudge) ([]Nudge, error) 
 	return out, interpret(rows.Err())
 }
 
-// TrySchemaLock is TryLock for a lock that belongs to the schema the store
-// works in: replicas sharing the schema exclude each other, deployments
-// (and tests) in other schemas of the database do not.
-func (s *Store) TrySchemaLock(ctx context.Context, name string) (*Lock, error) {
+// SchemaLock is a held advisory lock of the store's schema, on a
+// connection of its own (outside the pool, so holding it never starves
+// the work it guards of connections, however small the pool). If the
+// process dies, PostgreSQL releases it with the connection.
+type SchemaLock struct {
+	conn *pgx.Conn
+}
+
+// TrySchemaLock takes the advisory lock name of the schema the store
+// works in, if no session holds it; it returns nil, nil when one does.
+// Replicas sharing the schema exclude each other; deployments (and tests)
+// in other schemas of the database do not.
+func (s *Store) TrySchemaLock(ctx context.Context, name string) (*SchemaLock, error) {
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", name, err)
+	}
 	var schema string
-	if err := s.pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+	var got bool
+	err = conn.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema)
+	if err == nil {
+		err = conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockID(name, schema)).Scan(&got)
+	}
+	if err == nil && got {
+		return &SchemaLock{conn: conn}, nil
+	}
+	_ = conn.Close(context.WithoutCancel(ctx))
+	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", name, interpret(err))
 	}
-	return s.TryLock(ctx, name+"@"+schema)
+	return nil, nil
+}
+
+// Release gives the lock up and closes its connection.
+func (l *SchemaLock) Release(ctx context.Context) {
+	_ = l.conn.Close(ctx) // ending the session releases its advisory locks
+}
+
+// NudgeCandidatePage is NudgeCandidates for planning at scale: one page
+// of candidates after the commitment id after, read by joining sets (one
+// aggregate over the page's history and one over its reminders) instead
+// of looking up each commitment's history and reminders one at a time.
+// Each candidate carries LastKey, the key of the newest reminder claimed
+// for it, so planning can tell a reminder already claimed without asking.
+// No connection is held between pages, and memory stays at a page.
+func (q *Queries) NudgeCandidatePage(ctx context.Context, dueBy time.Time, after int64, limit int) ([]NudgeCandidate, error) {
+	rows, err := q.db.Query(ctx, `WITH c AS MATERIALIZED (
+			SELECT c.id, c.network_id, c.no, c.owner_id, c.due, c.created_at FROM commitments c
+			WHERE c.status = 'open' AND c.due <= $1::date AND c.id > $2 ORDER BY c.id LIMIT $3),
+		acts AS (
+			SELECT u.commitment_id, max(u.created_at) AS at FROM commitment_updates u
+			JOIN c ON c.id = u.commitment_id AND c.owner_id = u.member_id GROUP BY u.commitment_id),
+		sent AS (
+			SELECT x.commitment_id,
+				array_agg(x.created_at) FILTER (WHERE x.overdue AND x.skipped = '') AS overdue_at,
+				(array_agg(x.key ORDER BY x.created_at DESC, x.id DESC))[1] AS last_key
+			FROM nudges x JOIN c ON c.id = x.commitment_id GROUP BY x.commitment_id)
+		SELECT c.id, c.network_id, c.no, c.owner_id, c.due, c.created_at,
+			m.id, m.network_id, m.platform, coalesce(m.platform_user_id, ''), coalesce(m.timezone, ''), coalesce(m.language, ''),
+			coalesce(m.away_until, '0001-01-01'::date), m.nudges, m.work_start, m.work_end,
+			n.timezone, n.language, coalesce(a.at, c.created_at),
+			(SELECT count(*) FROM unnest(s.overdue_at) AS t WHERE t > coalesce(a.at, c.created_at)),
+			coalesce(s.last_key, '')
+		FROM c
+		JOIN members m ON m.id = c.owner_id
+		JOIN networks n ON n.id = c.network_id
+		LEFT JOIN acts a ON a.commitment_id = c.id
+		LEFT JOIN sent s ON s.commitment_id = c.id
+		ORDER BY c.id`, dueBy.Format(time.DateOnly), after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("nudge candidates: %w", interpret(err))
+	}
+	defer rows.Close()
+	out := make([]NudgeCandidate, 0, limit)
+	for rows.Next() {
+		var n NudgeCandidate
+		c := &n.Commitment
+		m := &n.Owner
+		err := rows.Scan(&c.ID, &c.NetworkID, &c.No, &c.OwnerID, &c.Due, &c.CreatedAt,
+			&m.ID, &m.NetworkID, &m.Platform, &m.PlatformUserID, &m.Timezone, &m.Language,
+			&m.AwayUntil, &m.Nudges, &m.WorkStart, &m.WorkEnd,
+			&n.NetworkTimezone, &n.NetworkLanguage, &n.LastAct, &n.OverdueSent, &n.LastKey)
+		if err != nil {
+			return nil, fmt.Errorf("nudge candidates: %w", err)
+		}
+		c.Status = StatusOpen
+		if m.AwayUntil.Year() == 1 {
+			m.AwayUntil = time.Time{}
+		}
+		out = append(out, n)
+	}
+	return out, interpret(rows.Err())
 }
