@@ -188,35 +188,29 @@ func (l *SchemaLock) Release(ctx context.Context) {
 }
 
 // NudgeCandidatePage is NudgeCandidates for planning at scale: one page
-// of candidates after the commitment id after, read by joining sets (one
-// aggregate over the page's history and one over its reminders) instead
-// of looking up each commitment's history and reminders one at a time.
-// Each candidate carries LastKey, the key of the newest reminder claimed
-// for it, so planning can tell a reminder already claimed without asking.
-// No connection is held between pages, and memory stays at a page.
+// of open commitments after the commitment id after (owners who cannot
+// get reminders included: the page is taken over commitments alone, so
+// its first step is one index range), each with one index probe into its
+// history and one into its reminders. Each candidate carries LastKey, the
+// key of the newest reminder claimed for it, so planning can tell a
+// reminder already claimed without asking again. No connection is held
+// between pages, and memory stays at a page.
 func (q *Queries) NudgeCandidatePage(ctx context.Context, dueBy time.Time, after int64, limit int) ([]NudgeCandidate, error) {
 	rows, err := q.db.Query(ctx, `WITH c AS MATERIALIZED (
 			SELECT c.id, c.network_id, c.no, c.owner_id, c.due, c.created_at FROM commitments c
-			WHERE c.status = 'open' AND c.due <= $1::date AND c.id > $2 ORDER BY c.id LIMIT $3),
-		acts AS (
-			SELECT u.commitment_id, max(u.created_at) AS at FROM commitment_updates u
-			JOIN c ON c.id = u.commitment_id AND c.owner_id = u.member_id GROUP BY u.commitment_id),
-		sent AS (
-			SELECT x.commitment_id,
-				array_agg(x.created_at) FILTER (WHERE x.overdue AND x.skipped = '') AS overdue_at,
-				(array_agg(x.key ORDER BY x.created_at DESC, x.id DESC))[1] AS last_key
-			FROM nudges x JOIN c ON c.id = x.commitment_id GROUP BY x.commitment_id)
+			WHERE c.status = 'open' AND c.due <= $1::date AND c.id > $2 ORDER BY c.id LIMIT $3)
 		SELECT c.id, c.network_id, c.no, c.owner_id, c.due, c.created_at,
 			m.id, m.network_id, m.platform, coalesce(m.platform_user_id, ''), coalesce(m.timezone, ''), coalesce(m.language, ''),
 			coalesce(m.away_until, '0001-01-01'::date), m.nudges, m.work_start, m.work_end,
-			n.timezone, n.language, coalesce(a.at, c.created_at),
-			(SELECT count(*) FROM unnest(s.overdue_at) AS t WHERE t > coalesce(a.at, c.created_at)),
-			coalesce(s.last_key, '')
+			n.timezone, n.language, a.at, s.overdue, coalesce(s.last_key, '')
 		FROM c
 		JOIN members m ON m.id = c.owner_id
 		JOIN networks n ON n.id = c.network_id
-		LEFT JOIN acts a ON a.commitment_id = c.id
-		LEFT JOIN sent s ON s.commitment_id = c.id
+		CROSS JOIN LATERAL (SELECT coalesce(max(u.created_at), c.created_at) AS at FROM commitment_updates u
+			WHERE u.commitment_id = c.id AND u.member_id = c.owner_id) a
+		CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE x.overdue AND x.skipped = '' AND x.created_at > a.at) AS overdue,
+				(array_agg(x.key ORDER BY x.created_at DESC, x.id DESC))[1] AS last_key
+			FROM nudges x WHERE x.commitment_id = c.id) s
 		ORDER BY c.id`, dueBy.Format(time.DateOnly), after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("nudge candidates: %w", interpret(err))
