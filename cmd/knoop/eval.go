@@ -50,7 +50,9 @@ func runEval(e env, args []string) error {
 		}
 		log := e.logger(cfg, true)
 		err = withScratchSchema(e, cfg, log, func(s *store.Store) error {
-			k, err := eval.Load(e.ctx, s, members, evalNow)
+			progress, done := e.progressLine("loading members")
+			k, err := eval.LoadBulk(e.ctx, s, members, evalNow, progress)
+			done()
 			if err != nil {
 				return err
 			}
