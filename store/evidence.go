@@ -47,7 +47,9 @@ func decayAt(score float64, now time.Time) float64 {
 // is locked first, as refreshTerms does. Callers run it in the
 // transaction that writes the source row.
 func (q *Queries) addEvidence(ctx context.Context, memberID int64, kind string, sourceID int64, text string, weight float64, at time.Time) error {
-	score := evidenceScore(weight, at)
+	// As refreshTerms would read them back: weight is a real column,
+	// timestamps keep microseconds.
+	score := evidenceScore(float64(float32(weight)), at.Truncate(time.Microsecond))
 	sums := map[string]float64{}
 	var terms []string
 	for _, t := range Terms(text) {
