@@ -52,8 +52,12 @@ var ErrNoTopic = errors.New("no topic")
 // answers "nobody", which it does too when nobody matches the whole
 // question (see answered). It returns ErrNoTopic when the topic has nothing to
 // search for. The eval tool calls it to measure what members get.
+//
+// Each expert's Basis says whether they were found by the asked words
+// (and the network's vocabulary), by a general translation, or by
+// inference, and Via which translated or related words matched.
 func Experts(ctx context.Context, s *store.Store, networkID int64, topic string, now time.Time, limit int) (store.WhoResult, error) {
-	cs := topicConcepts(cleanTopic(topic))
+	cs, srcs := expandTopic(cleanTopic(topic))
 	if len(cs) == 0 {
 		return store.WhoResult{}, ErrNoTopic
 	}
@@ -61,7 +65,44 @@ func Experts(ctx context.Context, s *store.Store, networkID int64, topic string,
 	if err != nil || !answered(res, cs) {
 		return store.WhoResult{}, err
 	}
+	label(res.Experts, cs, srcs)
 	return res, nil
+}
+
+// Bases of an expert (store.Expert.Basis).
+const (
+	BasisDirect     = "direct"
+	BasisTranslated = "translated"
+	BasisInferred   = "inferred"
+)
+
+// label sets each expert's Basis from the best source among the concepts
+// they matched, and Via to the translated or inferred words they matched
+// when they matched nothing better.
+func label(experts []store.Expert, cs []store.Concept, srcs []source) {
+	for i := range experts {
+		e := &experts[i]
+		best := srcInferred + 1
+		for j := range cs {
+			if j < 64 && e.Matched&(1<<uint(j)) != 0 {
+				best = min(best, srcs[j])
+			}
+		}
+		switch best {
+		case srcAsked, srcVocabulary:
+			e.Basis = BasisDirect
+			continue
+		case srcTranslated:
+			e.Basis = BasisTranslated
+		default:
+			e.Basis = BasisInferred
+		}
+		for j := range cs {
+			if j < 64 && e.Matched&(1<<uint(j)) != 0 && srcs[j] == best && len(e.Via) < 3 {
+				e.Via = append(e.Via, cs[j].Text)
+			}
+		}
+	}
 }
 
 func runWho(c *call) Reply {
@@ -91,7 +132,7 @@ func runWho(c *call) Reply {
 			line += " " + tr(c.lang, "away_mark", c.fmtDate(e.Member.AwayUntil))
 		}
 		r.Blocks = append(r.Blocks, c.memberBlock(Item, line, e.Member))
-		r.add(Context, c.why(e.Evidence))
+		r.add(Context, c.why(e))
 	}
 	if len(res.Orgs) > 0 {
 		parts := make([]string, len(res.Orgs))
@@ -107,9 +148,12 @@ func runWho(c *call) Reply {
 	return r
 }
 
-// why summarises a member's matching evidence in one line:
-// declared: koelketen · delivered "cold-chain pilot" (Oct 2026) · endorsed by 3.
-func (c *call) why(hits []store.Hit) string {
+// why summarises a member's matching evidence in one line, saying when it
+// was found only through a translation or inference:
+// declared: koelketen · delivered "cold-chain pilot" (Oct 2026) · endorsed by 3
+// (· via translation: cold chain | · related: koelketen, reefer).
+func (c *call) why(e store.Expert) string {
+	hits := e.Evidence
 	var declared, delivered []store.Hit
 	endorsed := 0
 	for _, h := range hits {
@@ -142,6 +186,12 @@ func (c *call) why(hits []store.Hit) string {
 	}
 	if endorsed > 0 {
 		parts = append(parts, tr(c.lang, "why_endorsed", endorsed))
+	}
+	switch e.Basis {
+	case BasisTranslated:
+		parts = append(parts, tr(c.lang, "why_translated", strings.Join(e.Via, ", ")))
+	case BasisInferred:
+		parts = append(parts, tr(c.lang, "why_related", strings.Join(e.Via, ", ")))
 	}
 	return strings.Join(parts, " · ")
 }

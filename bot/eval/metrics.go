@@ -105,6 +105,7 @@ func top(ranked []string) []string {
 type Outcome struct {
 	Query   Query
 	Ranked  []string // member ids, best first
+	Basis   string   // how the first answer was found, if the ranker says
 	Latency time.Duration
 }
 
@@ -124,6 +125,12 @@ type Summary struct {
 	Recall10   float64 `json:"recall_at_10"`
 	Answered   float64 `json:"answered"`
 	Nobody     float64 `json:"nobody"`
+	// Shares of the answered answerable questions whose first answer was
+	// found from direct, translated or inferred evidence (all 0 for a
+	// ranker that does not say).
+	Direct     float64 `json:"direct"`
+	Translated float64 `json:"translated"`
+	Inferred   float64 `json:"inferred"`
 	P50ms      float64 `json:"latency_p50_ms"`
 	P95ms      float64 `json:"latency_p95_ms"`
 	P99ms      float64 `json:"latency_p99_ms"`
@@ -151,7 +158,20 @@ func Summarise(group string, outs []Outcome) Summary {
 		s.Recall10 += RecallAt(10, o.Ranked, rel)
 		if len(o.Ranked) > 0 {
 			s.Answered++
+			switch o.Basis {
+			case "direct":
+				s.Direct++
+			case "translated":
+				s.Translated++
+			case "inferred":
+				s.Inferred++
+			}
 		}
+	}
+	if s.Answered > 0 {
+		s.Direct /= s.Answered
+		s.Translated /= s.Answered
+		s.Inferred /= s.Answered
 	}
 	if n := float64(s.Answerable); n > 0 {
 		s.MRR /= n
