@@ -22,6 +22,9 @@ type Config struct {
 	Network struct {
 		Timezone string `toml:"timezone"`
 		Language string `toml:"language"`
+		// Dictionary is the directory of FreeDict's Dutch-English dictd
+		// files (lexicon.DefaultDir when empty).
+		Dictionary string `toml:"dictionary"`
 	} `toml:"network"`
 	Log struct {
 		Level  string `toml:"level"`
@@ -113,6 +116,9 @@ func (c *Config) applyEnv(env func(string) string) error {
 	}
 	if v := env("KNOOP_NETWORK_LANGUAGE"); v != "" {
 		c.Network.Language = v
+	}
+	if v := env("KNOOP_NETWORK_DICTIONARY"); v != "" {
+		c.Network.Dictionary = v
 	}
 	if v := env("KNOOP_LOG_LEVEL"); v != "" {
 		c.Log.Level = v
