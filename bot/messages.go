@@ -35,6 +35,7 @@ var catalog = map[string][2]string{
 	"why_declared":   {"declared: %s", "opgegeven: %s"},
 	"why_delivered":  {"delivered “%s” (%s)", "leverde “%s” (%s)"},
 	"why_endorsed":   {"endorsed by %d", "aanbevolen door %d"},
+	"who_partial":    {"Nobody covers all of “%s”; closest, covering “%s”:", "Niemand dekt “%s” helemaal; het dichtst bij, voor “%s”:"},
 	"why_translated": {"via translation: %s", "via vertaling: %s"},
 	"why_related":    {"related: %s", "verwant: %s"},
 	"ask_what":       {"What would you like to ask the network? `ask <question>`", "Wat wil je het netwerk vragen? `vraag <vraag>`"},

@@ -195,7 +195,7 @@ const (
 // can tell a member who matches the whole question from one who matches a
 // word of it; the sources say where each concept came from.
 func topicConcepts(topic string) []store.Concept {
-	cs, _ := expandTopic(topic)
+	cs, _, _ := expandTopic(topic)
 	return cs
 }
 
@@ -217,7 +217,9 @@ type topicUnit struct {
 	covers uint32
 }
 
-func expandTopic(topic string) ([]store.Concept, []source) {
+// expandTopic returns the concepts of a topic, where each came from, and
+// the text of each question unit (bit i of Covers stands for units[i]).
+func expandTopic(topic string) ([]store.Concept, []source, []string) {
 	index := map[string]int{}
 	var out []store.Concept
 	var srcs []source
@@ -246,6 +248,7 @@ func expandTopic(topic string) ([]store.Concept, []source) {
 	// a compound ("koelketenlogistiek", "co2-opslag"): a member matches
 	// the whole question only by matching every unit.
 	var parts []topicUnit
+	var unitText []string
 	masks := make([]uint32, len(ws))
 	units := 0
 	for i, w := range ws {
@@ -261,6 +264,7 @@ func expandTopic(topic string) ([]store.Concept, []source) {
 				if len(pieces) > 1 {
 					parts = append(parts, topicUnit{p, 1 << uint(units)})
 				}
+				unitText = append(unitText, p)
 				units++
 			}
 		}
@@ -308,7 +312,7 @@ func expandTopic(topic string) ([]store.Concept, []source) {
 	if len(out) > maxTopicConcepts {
 		out, srcs = out[:maxTopicConcepts], srcs[:maxTopicConcepts]
 	}
-	return out, srcs
+	return out, srcs, unitText
 }
 
 // answered reports whether a who-result answers the question rather than

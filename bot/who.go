@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"sort"
 	"strings"
 	"time"
@@ -57,16 +58,60 @@ var ErrNoTopic = errors.New("no topic")
 // (and the network's vocabulary), by a general translation, or by
 // inference, and Via which translated or related words matched.
 func Experts(ctx context.Context, s *store.Store, networkID int64, topic string, now time.Time, limit int) (store.WhoResult, error) {
-	cs, srcs := expandTopic(cleanTopic(topic))
+	cs, srcs, units := expandTopic(cleanTopic(topic))
 	if len(cs) == 0 {
 		return store.WhoResult{}, ErrNoTopic
 	}
 	res, err := s.Who(ctx, networkID, cs, now, limit)
-	if err != nil || !answered(res, cs) {
+	if err != nil {
 		return store.WhoResult{}, err
+	}
+	if !answered(res, cs) {
+		return partial(res, cs, units), nil
 	}
 	label(res.Experts, cs, srcs)
 	return res, nil
+}
+
+// partial answers a question nobody matches as a whole with the members
+// who match the most of it, when that is a meaningful part: at least half
+// of its words, one of them not the question's last (its head in English phrases and
+// Dutch compounds alike). A match on the head alone answers a broader
+// question than was asked — energy-transition experts for "nuclear
+// energy", lifestyle doctors for "sports medicine" — so that stays
+// "nobody". Only members covering the same words as the best one are
+// kept; Covered lists those words.
+func partial(res store.WhoResult, cs []store.Concept, units []string) store.WhoResult {
+	if len(units) < 2 || len(res.Experts) == 0 {
+		return store.WhoResult{}
+	}
+	covered := func(e store.Expert) uint32 {
+		var c uint32
+		for j := range cs {
+			if j < 64 && e.Matched&(1<<uint(j)) != 0 {
+				c |= cs[j].Covers
+			}
+		}
+		return c
+	}
+	head := uint32(1) << uint(len(units)-1)
+	best := covered(res.Experts[0])
+	if best&^head == 0 || 2*bits.OnesCount32(best) < len(units) {
+		return store.WhoResult{}
+	}
+	out := store.WhoResult{Partial: true}
+	for _, e := range res.Experts {
+		if covered(e) == best {
+			e.Basis = BasisDirect
+			out.Experts = append(out.Experts, e)
+		}
+	}
+	for i, u := range units {
+		if best&(1<<uint(i)) != 0 {
+			out.Covered = append(out.Covered, u)
+		}
+	}
+	return out
 }
 
 // Bases of an expert (store.Expert.Basis).
@@ -115,13 +160,22 @@ func runWho(c *call) Reply {
 		return c.fail(err)
 	}
 	topic = truncate(topic, 80)
+	ask := Action{Label: tr(c.lang, "who_post_ask"), Command: cmdAsk.Word(c.lang) + " " + questionFor(c.lang, topic), Primary: true}
 	if len(res.Experts) == 0 {
 		r := c.say(tr(c.lang, "who_nobody", topic))
-		r.Actions = []Action{{Label: tr(c.lang, "who_post_ask"), Command: cmdAsk.Word(c.lang) + " " + questionFor(c.lang, topic), Primary: true}}
+		r.Actions = []Action{ask}
 		return r
 	}
 	r := Reply{Lang: c.lang}
-	r.add(Heading, tr(c.lang, "who_heading", topic))
+	if res.Partial {
+		// Nobody covers all of it: the closest, labelled, and the open
+		// ask still offered.
+		r.add(Heading, tr(c.lang, "who_partial", topic, strings.Join(res.Covered, " ")))
+		ask.Primary = false
+		r.Actions = []Action{ask}
+	} else {
+		r.add(Heading, tr(c.lang, "who_heading", topic))
+	}
 	today := c.today()
 	for _, e := range res.Experts {
 		line := e.Member.DisplayName

@@ -88,3 +88,20 @@ func TestWhoTranslatesWithTheDictionary(t *testing.T) {
 	contains(t, say(t, h, "carla: wie kent geweld?"), "Anna", "via vertaling: violence")
 	contains(t, say(t, h, "carla: who knows fall prevention?"), "Bob", "via translation")
 }
+
+// When nobody covers the whole question but some cover a meaningful part
+// of it, Knoop names the closest, says what they cover, and still offers
+// the open ask; a match on the question's head word alone stays "nobody".
+func TestWhoAnswersPartialMatchesLabelled(t *testing.T) {
+	h := bottest.New(t)
+	say(t, h,
+		"anna: skills add waterstof",
+		"bob: skills add energy transition",
+	)
+	got := say(t, h, "carla: who knows hydrogen trucks?")
+	contains(t, got, "Nobody covers all of “hydrogen trucks”", "covering “hydrogen”", "Anna", "Post as open ask")
+	lacks(t, got, "Bob")
+	got = say(t, h, "carla: wie kent waterstofvrachtwagen?")
+	contains(t, got, "Niemand dekt", "Anna", "Zet uit als open vraag")
+	contains(t, say(t, h, "carla: who is good at nuclear energy?"), "I found nobody")
+}

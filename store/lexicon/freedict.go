@@ -62,23 +62,50 @@ func Load(dir string) (*Dict, error) {
 		}
 		return nil, err
 	}
-	for head, senses := range n {
-		for _, s := range senses {
-			d.nlEn[head] = appendNew(d.nlEn[head], s)
-			d.enNl[s] = appendNew(d.enNl[s], head)
-		}
-	}
 	e, err := readDictd(filepath.Join(dir, engNld))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	for head, senses := range e {
-		for _, s := range senses {
-			d.enNl[head] = appendNew(d.enNl[head], s)
-			d.nlEn[s] = appendNew(d.nlEn[s], head)
+	// Each direction: its own dictionary's entries first, then the other
+	// dictionary inverted, headwords whose first sense it is before those
+	// that list it later, shorter before longer, so the order (and with
+	// it which translations a caller keeps) is the same on every run.
+	d.nlEn = merge(n, e)
+	d.enNl = merge(e, n)
+	return d, nil
+}
+
+// merge is forward's entries followed by backward inverted (see Load).
+func merge(forward, backward map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(forward)+len(backward))
+	for head, senses := range forward {
+		out[head] = slices.Clone(senses)
+	}
+	type inv struct {
+		head string
+		pos  int
+	}
+	inverted := map[string][]inv{}
+	for head, senses := range backward {
+		for i, s := range senses {
+			inverted[s] = append(inverted[s], inv{head, i})
 		}
 	}
-	return d, nil
+	for s, heads := range inverted {
+		slices.SortFunc(heads, func(a, b inv) int {
+			if a.pos != b.pos {
+				return a.pos - b.pos
+			}
+			if len(a.head) != len(b.head) {
+				return len(a.head) - len(b.head)
+			}
+			return strings.Compare(a.head, b.head)
+		})
+		for _, h := range heads {
+			out[s] = appendNew(out[s], h.head)
+		}
+	}
+	return out
 }
 
 // Len is the number of Dutch and English entries.
