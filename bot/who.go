@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -69,8 +70,78 @@ func Experts(ctx context.Context, s *store.Store, networkID int64, topic string,
 	if !answered(res, cs) {
 		return partial(res, cs, units), nil
 	}
+	if len(res.Experts) < limit {
+		if more, mcs, msrcs, err := infer(ctx, s, networkID, res, cs, srcs, now, limit); err != nil {
+			return store.WhoResult{}, err
+		} else if more != nil {
+			res, cs, srcs = *more, mcs, msrcs
+		}
+	}
 	label(res.Experts, cs, srcs)
 	return res, nil
+}
+
+// Inference (pseudo-relevance feedback) bounds: how many of the direct
+// experts seed it, how many of them must share a word for it to count as
+// related, and how many related words are added.
+const (
+	inferSeeds      = 5
+	inferMinShared  = 2
+	inferMaxRelated = 4
+)
+
+// infer widens a short answer with the network's own knowledge: the words
+// that several of the direct experts (those matching the whole question)
+// share in their evidence besides the asked ones are searched too, at a
+// low weight, so members who never wrote the asked words but share the
+// experts' other skills rank below the direct ones. It returns nil when
+// there is nothing to add.
+func infer(ctx context.Context, s *store.Store, networkID int64, res store.WhoResult, cs []store.Concept, srcs []source,
+	now time.Time, limit int) (*store.WhoResult, []store.Concept, []source, error) {
+	var seeds []int64
+	for _, e := range res.Experts {
+		if e.Coverage >= 1-1e-9 && len(seeds) < inferSeeds {
+			seeds = append(seeds, e.Member.ID)
+		}
+	}
+	if len(seeds) < inferMinShared {
+		return nil, nil, nil, nil
+	}
+	related, err := s.RelatedWords(ctx, networkID, seeds, inferMinShared, 4*inferMaxRelated)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	asked := map[string]bool{}
+	var all uint32
+	for _, c := range cs {
+		all |= c.Covers
+		for _, w := range store.Words(c.Text) {
+			for _, f := range store.QueryForms(w) {
+				asked[f] = true
+			}
+		}
+	}
+	mcs, msrcs := slices.Clone(cs), slices.Clone(srcs)
+	added := 0
+	for _, r := range related {
+		if added == inferMaxRelated || len(mcs) >= 64 {
+			break
+		}
+		if len([]rune(r.Word)) < 4 || topicStop[r.Word] || asked[r.Word] || slices.ContainsFunc(store.QueryForms(r.Word), func(f string) bool { return asked[f] }) {
+			continue
+		}
+		mcs = append(mcs, store.Concept{Text: r.Word, Weight: weightInferred, Covers: all, Exact: true})
+		msrcs = append(msrcs, srcInferred)
+		added++
+	}
+	if added == 0 {
+		return nil, nil, nil, nil
+	}
+	more, err := s.Who(ctx, networkID, mcs, now, limit)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return &more, mcs, msrcs, nil
 }
 
 // partial answers a question nobody matches as a whole with the members

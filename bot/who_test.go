@@ -105,3 +105,26 @@ func TestWhoAnswersPartialMatchesLabelled(t *testing.T) {
 	contains(t, got, "Niemand dekt", "Anna", "Zet uit als open vraag")
 	contains(t, say(t, h, "carla: who is good at nuclear energy?"), "I found nobody")
 }
+
+// A topic nobody else declared is inferred from the network's own data:
+// the skills the direct experts share find members who never wrote the
+// asked word, below the direct experts and labelled "related".
+func TestWhoInfersRelatedExperts(t *testing.T) {
+	h := bottest.New(t)
+	say(t, h,
+		"anna: skills add anorexia, adolescent psychiatry",
+		"bob: skills add anorexia, adolescent psychiatry",
+		"carla: skills add adolescent psychiatry",
+		"dave: skills add harbour logistics",
+	)
+	got := say(t, h, "erik: who knows anorexia?")
+	contains(t, got, "Anna", "Bob", "Carla", "related: ")
+	lacks(t, got, "Dave")
+	a, b, c := strings.Index(got, "Anna"), strings.Index(got, "Bob"), strings.Index(got, "Carla")
+	if c < a || c < b {
+		t.Errorf("the inferred expert ranks above a direct one:\n%s", got)
+	}
+	if i := strings.Index(got, "related: "); i < c {
+		t.Errorf("a direct expert's line says related:\n%s", got)
+	}
+}

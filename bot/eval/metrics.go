@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -105,7 +106,7 @@ func top(ranked []string) []string {
 type Outcome struct {
 	Query   Query
 	Ranked  []string // member ids, best first
-	Basis   string   // how the first answer was found, if the ranker says
+	Basis   string   // how the answer was found, if the ranker says (see BasisRanker)
 	Latency time.Duration
 }
 
@@ -125,9 +126,9 @@ type Summary struct {
 	Recall10   float64 `json:"recall_at_10"`
 	Answered   float64 `json:"answered"`
 	Nobody     float64 `json:"nobody"`
-	// Shares of the answered answerable questions whose first answer was
-	// found from direct, translated or inferred evidence (all 0 for a
-	// ranker that does not say).
+	// Shares of the answered answerable questions whose answer lists
+	// members found from direct, translated or inferred evidence (an
+	// answer can have several; all 0 for a ranker that does not say).
 	Direct     float64 `json:"direct"`
 	Translated float64 `json:"translated"`
 	Inferred   float64 `json:"inferred"`
@@ -158,13 +159,15 @@ func Summarise(group string, outs []Outcome) Summary {
 		s.Recall10 += RecallAt(10, o.Ranked, rel)
 		if len(o.Ranked) > 0 {
 			s.Answered++
-			switch o.Basis {
-			case "direct":
-				s.Direct++
-			case "translated":
-				s.Translated++
-			case "inferred":
-				s.Inferred++
+			for _, b := range strings.Split(o.Basis, ",") {
+				switch b {
+				case "direct":
+					s.Direct++
+				case "translated":
+					s.Translated++
+				case "inferred":
+					s.Inferred++
+				}
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,8 +40,9 @@ func (k *Knoop) Rank(ctx context.Context, text string, limit int) ([]string, err
 	return ids, err
 }
 
-// RankBasis implements BasisRanker: the basis of the answer is that of
-// its first expert (bot.BasisDirect, BasisTranslated or BasisInferred).
+// RankBasis implements BasisRanker: the bases of the experts listed
+// (bot.BasisDirect, BasisTranslated, BasisInferred), comma-separated, in
+// that order.
 func (k *Knoop) RankBasis(ctx context.Context, text string, limit int) ([]string, string, error) {
 	line, ok := bot.Clean(text)
 	if !ok {
@@ -58,18 +60,23 @@ func (k *Knoop) RankBasis(ctx context.Context, text string, limit int) ([]string
 		return nil, "", err
 	}
 	out := make([]string, 0, len(res.Experts))
-	basis := ""
-	for i, e := range res.Experts {
+	has := map[string]bool{}
+	for _, e := range res.Experts {
 		out = append(out, e.Member.PlatformUserID)
-		if i == 0 {
-			basis = e.Basis
+		has[e.Basis] = true
+	}
+	var bases []string
+	for _, b := range []string{bot.BasisDirect, bot.BasisTranslated, bot.BasisInferred} {
+		if has[b] {
+			bases = append(bases, b)
 		}
 	}
-	return out, basis, nil
+	return out, strings.Join(bases, ","), nil
 }
 
-// BasisRanker is a Ranker that also says how its answer was found
-// ("direct", "translated" or "inferred"; "" when it cannot tell).
+// BasisRanker is a Ranker that also says how its answer was found: which
+// of "direct", "translated" and "inferred" evidence its members were
+// found by, comma-separated ("" when it cannot tell).
 type BasisRanker interface {
 	Ranker
 	RankBasis(ctx context.Context, text string, limit int) ([]string, string, error)
