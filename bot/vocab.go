@@ -209,9 +209,9 @@ const (
 	srcInferred                 // related words from the network's own data
 )
 
-// topicUnits is a topic's asked words (stop words dropped), each with the
-// bit set of question units it stands for (a compound stands for several),
-// the compounds' parts, and the set of all units.
+// topicUnit is a word or phrase of a topic (or a translation of one) with
+// the bit set of question units it stands for (a compound stands for
+// several).
 type topicUnit struct {
 	text   string
 	covers uint32
