@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"knoop/store/lexicon"
 )
 
 // Config is config.toml. Every key is optional; environment variables
@@ -23,7 +25,7 @@ type Config struct {
 		Timezone string `toml:"timezone"`
 		Language string `toml:"language"`
 		// Dictionary is the directory of FreeDict's Dutch-English dictd
-		// files (lexicon.DefaultDir when empty).
+		// files (default lexicon.DefaultDir).
 		Dictionary string `toml:"dictionary"`
 	} `toml:"network"`
 	Log struct {
@@ -68,6 +70,7 @@ func defaultConfig() Config {
 	c.Database.MaxConns = 16
 	c.Network.Timezone = "Europe/Amsterdam"
 	c.Network.Language = "en"
+	c.Network.Dictionary = lexicon.DefaultDir
 	c.Log.Level = "info"
 	c.Log.Format = "auto"
 	c.Console.Coordinator = true
