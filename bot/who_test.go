@@ -99,10 +99,10 @@ func TestWhoAnswersPartialMatchesLabelled(t *testing.T) {
 		"bob: skills add energy transition",
 	)
 	got := say(t, h, "carla: who knows hydrogen trucks?")
-	contains(t, got, "Nobody covers all of “hydrogen trucks”", "covering “hydrogen”", "Anna", "Post as open ask")
+	contains(t, got, "Nobody covers all of “hydrogen trucks”", "covering “hydrogen”", "Anna", "Post as an open ask")
 	lacks(t, got, "Bob")
 	got = say(t, h, "carla: wie kent waterstofvrachtwagen?")
-	contains(t, got, "Niemand dekt", "Anna", "Zet uit als open vraag")
+	contains(t, got, "Niemand dekt", "Anna", "Plaats als open vraag")
 	contains(t, say(t, h, "carla: who is good at nuclear energy?"), "I found nobody")
 }
 
