@@ -31,6 +31,7 @@ type Bot struct {
 	nudgeLead int
 	calendar  *Calendar
 	metrics   *metrics.Metrics // nil: not counted
+	webURL    string           // the network page's base URL; empty: no page
 }
 
 // Option configures a Bot.

@@ -107,9 +107,14 @@ func runWho(c *call) Reply {
 	return r
 }
 
-// why summarises a member's matching evidence in one line:
-// declared: koelketen · delivered "cold-chain pilot" (Oct 2026) · endorsed by 3.
-func (c *call) why(hits []store.Hit) string {
+// why summarises a member's matching evidence in one line.
+func (c *call) why(hits []store.Hit) string { return WhyLine(c.lang, c.loc, hits) }
+
+// WhyLine says in one line why a member answers a who-question, in lang,
+// with months in loc: declared: koelketen · delivered "cold-chain pilot"
+// (Oct 2026) · endorsed by 3. The who-command and the network page's
+// directory search both show it, so they read the same.
+func WhyLine(lang string, loc *time.Location, hits []store.Hit) string {
 	var declared, delivered []store.Hit
 	endorsed := 0
 	for _, h := range hits {
@@ -132,16 +137,16 @@ func (c *call) why(hits []store.Hit) string {
 			}
 			names = append(names, h.Text)
 		}
-		parts = append(parts, tr(c.lang, "why_declared", strings.Join(names, ", ")))
+		parts = append(parts, tr(lang, "why_declared", strings.Join(names, ", ")))
 	}
 	for i, h := range delivered {
 		if i == 2 {
 			break
 		}
-		parts = append(parts, tr(c.lang, "why_delivered", truncate(h.Text, 60), c.fmtMonth(h.At)))
+		parts = append(parts, tr(lang, "why_delivered", truncate(h.Text, 60), monthIn(lang, loc, h.At)))
 	}
 	if endorsed > 0 {
-		parts = append(parts, tr(c.lang, "why_endorsed", endorsed))
+		parts = append(parts, tr(lang, "why_endorsed", endorsed))
 	}
 	return strings.Join(parts, " · ")
 }

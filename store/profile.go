@@ -178,6 +178,7 @@ func (s *Store) Forget(ctx context.Context, memberID int64, at time.Time) error 
 			`DELETE FROM endorsements WHERE endorsee_id = $1`,
 			`UPDATE asks SET member_id = NULL WHERE member_id = $1`,
 			`UPDATE commitment_updates SET note = '' WHERE member_id = $1 AND kind <> 'created'`,
+			`DELETE FROM web_tokens WHERE member_id = $1`, // signed out of the network page
 		}
 		for _, st := range stmts {
 			if _, err := q.db.Exec(ctx, st, memberID); err != nil {
