@@ -21,8 +21,9 @@ type rect struct {
 
 // tick is a label under a chart.
 type tick struct {
-	X    float64
-	Text string
+	X      float64
+	Text   string
+	Anchor string // text-anchor: the first and last labels stay inside
 }
 
 // barChart is a small bar chart in a ViewBox of W×H.
@@ -74,10 +75,15 @@ func goalChart(lang string, points []store.GoalPoint, title, desc string) barCha
 			h := float64(seg.n) * scale
 			y -= h
 			c.Bars = append(c.Bars, rect{X: x, Y: round1(y), W: round1(w), H: round1(h), Class: seg.class,
-				Label: day + ": " + strconv.Itoa(seg.n) + " " + tr(lang, seg.key)})
+				Label: day + " — " + tr(lang, seg.key) + ": " + strconv.Itoa(seg.n)})
 		}
-		if i == 0 || i == n-1 || i == n/2 {
-			c.Ticks = append(c.Ticks, tick{X: round1(x + w/2), Text: date(lang, p.Day)})
+		switch i {
+		case 0:
+			c.Ticks = append(c.Ticks, tick{X: x, Text: date(lang, p.Day), Anchor: "start"})
+		case n / 2:
+			c.Ticks = append(c.Ticks, tick{X: round1(x + w/2), Text: date(lang, p.Day), Anchor: "middle"})
+		case n - 1:
+			c.Ticks = append(c.Ticks, tick{X: round1(x + w), Text: date(lang, p.Day), Anchor: "end"})
 		}
 	}
 	return c
@@ -102,7 +108,7 @@ func monthChart(lang string, months []store.MonthCount, title, desc string) barC
 		h := float64(m.Count) * scale
 		c.Bars = append(c.Bars, rect{X: x, Y: round1(chartBase - h), W: round1(w), H: round1(h), Class: "done",
 			Label: month(lang, m.Month, false) + ": " + strconv.Itoa(m.Count)})
-		c.Ticks = append(c.Ticks, tick{X: round1(x + w/2), Text: month(lang, m.Month, true)})
+		c.Ticks = append(c.Ticks, tick{X: round1(x + w/2), Text: month(lang, m.Month, true), Anchor: "middle"})
 	}
 	return c
 }

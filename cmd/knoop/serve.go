@@ -32,11 +32,12 @@ const readyTimeout = 3 * time.Second
 // /readyz, /metrics, and whatever else is mounted on its mux (Slack's
 // HTTP-mode endpoints).
 type opsServer struct {
-	mux      *http.ServeMux
-	srv      *http.Server
-	ln       net.Listener
-	checks   []namedCheck
-	stopping atomic.Bool // /readyz says so once shutdown began
+	configured string // the [http] listen address it was asked for
+	mux        *http.ServeMux
+	srv        *http.Server
+	ln         net.Listener
+	checks     []namedCheck
+	stopping   atomic.Bool // /readyz says so once shutdown began
 }
 
 // newOpsServer binds addr, so a taken port fails the start at once.
@@ -46,7 +47,7 @@ func newOpsServer(addr string, m *metrics.Metrics) (*opsServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("http.listen: %w", err)
 	}
-	s := &opsServer{mux: http.NewServeMux(), ln: ln}
+	s := &opsServer{configured: addr, mux: http.NewServeMux(), ln: ln}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
