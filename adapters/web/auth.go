@@ -113,16 +113,19 @@ func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
 }
 
 // sameOrigin refuses form posts from other sites: when the browser says
-// where a post comes from (Origin, or Sec-Fetch-Site), it must be here.
-// SameSite=Lax already keeps the cookie off cross-site posts; this also
-// stops another site from signing a browser in with its own link.
+// where a post comes from, it must be here. Sec-Fetch-Site decides where
+// the browser sends it (HTTPS and localhost); otherwise a named Origin
+// must be this host. "null" passes: under Referrer-Policy: no-referrer
+// browsers send it for their own same-origin posts too. SameSite=Lax
+// already keeps the session cookie off cross-site posts; this also stops
+// another site from signing a browser in with its own link.
 func sameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		return false
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin" || site == "none"
 	}
 	origin := r.Header.Get("Origin")
 	if origin == "" || origin == "null" {
-		return origin == ""
+		return true
 	}
 	u, err := url.Parse(origin)
 	return err == nil && u.Host == r.Host

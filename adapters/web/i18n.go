@@ -80,7 +80,8 @@ var catalog = map[string][2]string{
 	"organisations":      {"Organisations", "Organisaties"},
 	"orgs_count":         {"%d organisations", "%d organisaties"},
 	"members_count":      {"%d members", "%d leden"},
-	"org_line":           {"%d members · %d open · %d delivered", "%d leden · %d open · %d geleverd"},
+	"member_one":         {"1 member", "1 lid"},
+	"org_line":           {"%s · %d open · %d delivered", "%s · %d open · %d geleverd"},
 	"goal_commitments":   {"Commitments for this goal", "Toezeggingen voor dit doel"},
 	"goal_unknown_title": {"No such goal", "Dit doel bestaat niet"},
 	"goal_unknown":       {"There is no goal with that number in this network.", "Er is geen doel met dat nummer in dit netwerk."},
@@ -101,7 +102,10 @@ var catalog = map[string][2]string{
 	"filter_button":   {"Show", "Toon"},
 	"lang_en":         {"English", "Engels"},
 	"lang_nl":         {"Dutch", "Nederlands"},
-	"evidence_line":   {"%d delivered · endorsed %d times", "%d geleverd · %d keer aanbevolen"},
+	"evidence_line":   {"%d delivered · %s", "%d geleverd · %s"},
+	"endorsed_n":      {"endorsed %d times", "%d keer aanbevolen"},
+	"endorsed_one":    {"endorsed once", "1 keer aanbevolen"},
+	"endorsed_none":   {"not endorsed yet", "nog niet aanbevolen"},
 	"members_none":    {"No members match.", "Geen leden gevonden."},
 	"page_of":         {"Members %d–%d of %d", "Leden %d–%d van %d"},
 	"prev":            {"Previous", "Vorige"},
@@ -195,5 +199,19 @@ var funcs = template.FuncMap{
 	"month": func(lang string, t time.Time) string {
 		return month(lang, t, false)
 	},
-	"add": func(a, b int) int { return a + b },
+	"members": func(lang string, n int) string {
+		if n == 1 {
+			return tr(lang, "member_one")
+		}
+		return tr(lang, "members_count", n)
+	},
+	"endorsed": func(lang string, n int) string {
+		switch n {
+		case 0:
+			return tr(lang, "endorsed_none")
+		case 1:
+			return tr(lang, "endorsed_one")
+		}
+		return tr(lang, "endorsed_n", n)
+	},
 }

@@ -249,6 +249,7 @@ type commitmentView struct {
 	Text       string
 	Owner, Org string
 	Goal       int64
+	GoalLabel  string // "goal 2"
 	When       string
 	Status     string // class: open, done, overdue, dropped
 	Recipient  string
@@ -258,6 +259,9 @@ func (s *Server) commitmentViews(v *viewer, cms []store.Commitment) []commitment
 	out := make([]commitmentView, 0, len(cms))
 	for _, c := range cms {
 		cv := commitmentView{No: c.No, Text: c.Text, Owner: c.OwnerName, Org: c.OwnerOrg, Goal: c.GoalNo, Recipient: c.RecipientName}
+		if c.GoalNo != 0 {
+			cv.GoalLabel = tr(v.Lang, "for_goal", c.GoalNo)
+		}
 		if cv.Owner == "" {
 			cv.Owner = tr(v.Lang, "former_member")
 		}

@@ -193,6 +193,15 @@ func TestSignInLinks(t *testing.T) {
 	if xrec.Code != http.StatusForbidden {
 		t.Errorf("cross-site sign-in: %d", xrec.Code)
 	}
+	req = httptest.NewRequest("POST", "/signin", strings.NewReader("t="+tok))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "null")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	xrec = httptest.NewRecorder()
+	f.srv.Handler().ServeHTTP(xrec, req)
+	if xrec.Code != http.StatusForbidden {
+		t.Errorf("cross-site sign-in (Sec-Fetch-Site): %d", xrec.Code)
+	}
 	if rec := f.do("POST", "/signin", nil, url.Values{"t": {tok}}); rec.Code != http.StatusSeeOther {
 		t.Errorf("the link refused cross-site must still work here: %d", rec.Code)
 	}
