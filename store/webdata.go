@@ -133,13 +133,15 @@ func (q *Queries) Organisations(ctx context.Context, networkID int64) ([]OrgSumm
 				count(*) FILTER (WHERE c.status = 'done') AS done
 			FROM commitments c JOIN members m ON m.id = c.owner_id
 			WHERE c.network_id = $1 AND m.org_id IS NOT NULL GROUP BY m.org_id),
-		sk AS (SELECT org_id, skill, row_number() OVER (PARTITION BY org_id ORDER BY n DESC, skill) AS r
-			FROM (SELECT m.org_id, lower(s.skill) AS skill, count(*) AS n
-				FROM skills s JOIN members m ON m.id = s.member_id
-				WHERE m.network_id = $1 AND m.org_id IS NOT NULL GROUP BY 1, 2) x)
-		SELECT o.id, o.name, coalesce(mem.n, 0), coalesce(com.open, 0), coalesce(com.done, 0),
-			coalesce((SELECT array_agg(sk.skill ORDER BY sk.r) FROM sk WHERE sk.org_id = o.id AND sk.r <= 5), '{}')
+		sk AS (SELECT org_id, array_agg(skill ORDER BY r) AS skills FROM (
+				SELECT org_id, skill, row_number() OVER (PARTITION BY org_id ORDER BY n DESC, skill) AS r
+				FROM (SELECT m.org_id, lower(s.skill) AS skill, count(*) AS n
+					FROM skills s JOIN members m ON m.id = s.member_id
+					WHERE m.network_id = $1 AND m.org_id IS NOT NULL GROUP BY 1, 2) x) y
+			WHERE r <= 5 GROUP BY org_id)
+		SELECT o.id, o.name, coalesce(mem.n, 0), coalesce(com.open, 0), coalesce(com.done, 0), coalesce(sk.skills, '{}')
 		FROM organisations o LEFT JOIN mem ON mem.org_id = o.id LEFT JOIN com ON com.org_id = o.id
+			LEFT JOIN sk ON sk.org_id = o.id
 		WHERE o.network_id = $1
 		ORDER BY lower(o.name), o.id`, networkID)
 	if err != nil {

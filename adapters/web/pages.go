@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -53,11 +54,14 @@ func weekEnds(today time.Time) []time.Time {
 }
 
 func (s *Server) goalViews(r *http.Request, v *viewer) ([]goalView, error) {
-	goals, err := s.store.Goals(r.Context(), v.Net.ID, v.Today)
+	goals, err := s.goals(r, v)
 	if err != nil {
 		return nil, err
 	}
-	hist, err := s.store.GoalHistory(r.Context(), v.Net.ID, v.Loc.String(), weekEnds(v.Today))
+	key := fmt.Sprintf("goals %d %s %s", v.Net.ID, v.Loc, v.Today.Format(time.DateOnly))
+	hist, err := cached(s.cache, key, func() (map[int64][]store.GoalPoint, error) {
+		return s.store.GoalHistory(r.Context(), v.Net.ID, v.Loc.String(), weekEnds(v.Today))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +87,9 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *viewer) err
 		return err
 	}
 	first := time.Date(v.Today.Year(), v.Today.Month(), 1, 0, 0, 0, 0, v.Loc).AddDate(0, -11, 0)
-	got, err := s.store.DeliveriesPerMonth(ctx, v.Net.ID, v.Loc.String(), first)
+	got, err := cached(s.cache, fmt.Sprintf("deliveries %d %s %s", v.Net.ID, v.Loc, first.Format(time.DateOnly)), func() ([]store.MonthCount, error) {
+		return s.store.DeliveriesPerMonth(ctx, v.Net.ID, v.Loc.String(), first)
+	})
 	if err != nil {
 		return err
 	}
@@ -199,7 +205,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request, v *viewer) er
 		return s.render(w, "directory", d)
 	}
 	var err error
-	if d.Orgs, err = s.store.Organisations(ctx, v.Net.ID); err != nil {
+	if d.Orgs, err = s.organisations(r, v); err != nil {
 		return err
 	}
 	f := store.DirectoryFilter{NetworkID: v.Net.ID, Limit: directoryPage}
@@ -315,10 +321,10 @@ func (s *Server) commitments(w http.ResponseWriter, r *http.Request, v *viewer) 
 		d.GuestOnly = true
 		return s.render(w, "commitments", d)
 	}
-	if d.Goals, err = s.store.Goals(ctx, v.Net.ID, v.Today); err != nil {
+	if d.Goals, err = s.goals(r, v); err != nil {
 		return err
 	}
-	if d.Orgs, err = s.store.Organisations(ctx, v.Net.ID); err != nil {
+	if d.Orgs, err = s.organisations(r, v); err != nil {
 		return err
 	}
 	f := store.BoardFilter{NetworkID: v.Net.ID, Today: v.Today}
@@ -370,11 +376,13 @@ func (s *Server) connections(w http.ResponseWriter, r *http.Request, v *viewer) 
 		d.GuestOnly = true
 		return s.render(w, "connections", d)
 	}
-	orgs, err := s.store.Organisations(ctx, v.Net.ID)
+	orgs, err := s.organisations(r, v)
 	if err != nil {
 		return err
 	}
-	links, err := s.store.OrgLinks(ctx, v.Net.ID, v.Now.AddDate(0, 0, -linkDays))
+	links, err := cached(s.cache, fmt.Sprintf("links %d", v.Net.ID), func() ([]store.OrgLink, error) {
+		return s.store.OrgLinks(ctx, v.Net.ID, v.Now.AddDate(0, 0, -linkDays))
+	})
 	if err != nil {
 		return err
 	}
@@ -396,6 +404,20 @@ func (s *Server) connections(w http.ResponseWriter, r *http.Request, v *viewer) 
 	d.Graph = connectionsGraph(v.Lang, orgs, links, tr(v.Lang, "links_title"),
 		tr(v.Lang, "links_desc", len(orgs), len(links), len(d.Isolated)))
 	return s.render(w, "connections", d)
+}
+
+// goals are the network's goals with their progress today.
+func (s *Server) goals(r *http.Request, v *viewer) ([]store.GoalProgress, error) {
+	return cached(s.cache, fmt.Sprintf("goalprogress %d %s", v.Net.ID, v.Today.Format(time.DateOnly)), func() ([]store.GoalProgress, error) {
+		return s.store.Goals(r.Context(), v.Net.ID, v.Today)
+	})
+}
+
+// organisations are the network's organisations with their counts.
+func (s *Server) organisations(r *http.Request, v *viewer) ([]store.OrgSummary, error) {
+	return cached(s.cache, fmt.Sprintf("orgs %d", v.Net.ID), func() ([]store.OrgSummary, error) {
+		return s.store.Organisations(r.Context(), v.Net.ID)
+	})
 }
 
 func truncate(s string, n int) string {

@@ -42,6 +42,10 @@ type Options struct {
 	// Now is the clock (tests move it); nil: time.Now.
 	Now func() time.Time
 	Log *slog.Logger
+	// CacheTTL is how long network-wide aggregates (organisations,
+	// connections, goal histories, deliveries per month) are reused; 0
+	// computes them for every page.
+	CacheTTL time.Duration
 }
 
 // Server answers the page's requests. It is safe for concurrent use.
@@ -52,6 +56,7 @@ type Server struct {
 	secure bool
 	pages  map[string]*template.Template
 	mux    *http.ServeMux
+	cache  *cache
 }
 
 // pageNames are the templates, each rendered inside layout.html.
@@ -59,7 +64,8 @@ var pageNames = []string{"overview", "directory", "commitments", "connections", 
 
 // New returns the page's server on s.
 func New(s *store.Store, opts Options) (*Server, error) {
-	srv := &Server{store: s, log: opts.Log, now: opts.Now, secure: strings.HasPrefix(opts.BaseURL, "https://")}
+	srv := &Server{store: s, log: opts.Log, now: opts.Now, secure: strings.HasPrefix(opts.BaseURL, "https://"),
+		cache: &cache{ttl: opts.CacheTTL}}
 	if srv.now == nil {
 		srv.now = time.Now
 	}

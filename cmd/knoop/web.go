@@ -20,6 +20,11 @@ type webPage struct {
 	ln   net.Listener
 }
 
+// webCacheTTL is how long the page reuses a network's aggregates
+// (organisations, connections, goal histories): a change made in chat
+// shows on those parts of the page within it.
+const webCacheTTL = 30 * time.Second
+
 // startWeb serves the network page on addr ("127.0.0.1:0" picks a free
 // port), or on ops when it listens on addr already. baseURL, when set, is
 // the public URL members use (behind a proxy); otherwise the listener's.
@@ -38,7 +43,7 @@ func startWeb(st *store.Store, log *slog.Logger, addr, baseURL string, ops *opsS
 	if baseURL != "" {
 		p.base = baseURL
 	}
-	page, err := web.New(st, web.Options{BaseURL: p.base, Log: log})
+	page, err := web.New(st, web.Options{BaseURL: p.base, Log: log, CacheTTL: webCacheTTL})
 	if err != nil {
 		if ln != nil {
 			_ = ln.Close()
