@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"knoop/bot/limit"
 	"knoop/bot/metrics"
 	"knoop/store"
 )
@@ -31,7 +32,11 @@ type Bot struct {
 	nudgeLead int
 	calendar  *Calendar
 	metrics   *metrics.Metrics // nil: not counted
-	webURL    string           // the network page's base URL; empty: no page
+	limiter   *limit.Limiter   // nil: no rate limit
+	whoCost   int
+	// eventTimeout bounds the handling of one message.
+	eventTimeout time.Duration
+	webURL       string // the network page's base URL; empty: no page
 }
 
 // Option configures a Bot.
@@ -56,7 +61,7 @@ func WithCalendar(c *Calendar) Option { return func(b *Bot) { b.calendar = c } }
 
 // New returns a bot on s.
 func New(s *store.Store, log *slog.Logger, opts ...Option) *Bot {
-	b := &Bot{store: s, log: log, now: time.Now, nudgeLead: 2, calendar: DutchCalendar()}
+	b := &Bot{store: s, log: log, now: time.Now, nudgeLead: 2, calendar: DutchCalendar(), eventTimeout: DefaultEventTimeout}
 	for _, o := range opts {
 		o(b)
 	}
@@ -85,6 +90,8 @@ type call struct {
 // with its cause and the member gets a short apology.
 func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 	lang := msg.Language
+	ctx, cancel := b.deadline(ctx)
+	defer cancel()
 	b.metrics.MessageIn(msg.Platform)
 	defer func() {
 		if p := recover(); p != nil {
@@ -105,6 +112,9 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 		return r
 	}
 	p := Parse(text)
+	if r, over := b.limited(msg, p); over {
+		return r
+	}
 	c := &call{ctx: ctx, b: b, msg: msg, parsed: p, args: p.Args, now: b.now()}
 	if err := c.load(); err != nil {
 		b.metrics.Error("load")

@@ -52,11 +52,12 @@ func init() {
 	cmdWho.run = runWho
 	cmdDigest.run = runDigest
 	cmdNudges.run = runNudges
+	cmdReassign.run = runReassign
 	cmdWeb.run = runWeb
 	registry = []*Command{
 		cmdWho, cmdAsk, cmdAsks,
 		cmdSkills, cmdOrg, cmdProfile, cmdEndorse, cmdAway, cmdBack, cmdLanguage, cmdTimezone,
-		cmdCommit, cmdDone, cmdUpdate, cmdDrop, cmdSnooze, cmdDue, cmdCommitments, cmdNudges,
+		cmdCommit, cmdDone, cmdUpdate, cmdDrop, cmdSnooze, cmdDue, cmdCommitments, cmdReassign, cmdNudges,
 		cmdCharter, cmdGoal, cmdGoals, cmdDigest, cmdWeb,
 		cmdExport, cmdForget, cmdHelp,
 	}

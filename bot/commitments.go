@@ -45,9 +45,10 @@ var cmdDrop = &Command{
 	Name:      "drop",
 	EnAliases: []string{"cancel", "withdraw"},
 	NlAliases: []string{"schrappen", "annuleer", "intrekken"},
-	Summary:   [2]string{"Drop one of your commitments (it stays in the history).", "Laat een toezegging vallen (blijft in de geschiedenis)."},
-	Usage:     [2]string{"drop <n> [reason]", "schrappen <n> [reden]"},
-	Examples:  [2][]string{{"drop 12 budget was cut"}, {"schrappen 12 budget geschrapt"}},
+	Summary: [2]string{"Drop one of your commitments (it stays in the history); coordinators also drop orphaned ones.",
+		"Laat een toezegging vallen (blijft in de geschiedenis); coördinatoren ook verweesde."},
+	Usage:    [2]string{"drop <n> [reason]", "schrappen <n> [reden]"},
+	Examples: [2][]string{{"drop 12 budget was cut"}, {"schrappen 12 budget geschrapt"}},
 }
 
 var cmdSnooze = &Command{
@@ -73,8 +74,8 @@ var cmdCommitments = &Command{
 	EnAliases: []string{"mine", "todo"},
 	NlAliases: []string{"toezeggingen", "lijst", "afspraken"},
 	Summary:   [2]string{"List commitments: yours, a member's, overdue ones, or a goal's.", "Toon toezeggingen: die van jou, van een lid, te late, of van een doel."},
-	Usage:     [2]string{"commitments [@member | overdue | goal <n> | all]", "toezeggingen [@lid | te laat | doel <n> | alle]"},
-	Examples:  [2][]string{{"commitments", "commitments @anna", "commitments overdue", "commitments goal 2"}, {"toezeggingen", "toezeggingen te laat", "toezeggingen doel 2"}},
+	Usage:     [2]string{"commitments [@member | overdue | goal <n> | all | orphaned]", "toezeggingen [@lid | te laat | doel <n> | alle | verweesd]"},
+	Examples:  [2][]string{{"commitments", "commitments @anna", "commitments overdue", "commitments goal 2", "commitments orphaned"}, {"toezeggingen", "toezeggingen te laat", "toezeggingen doel 2", "toezeggingen verweesd"}},
 }
 
 var (
@@ -170,7 +171,8 @@ func (c *call) change(kind string) Reply {
 	if len([]rune(note)) > maxTextLen {
 		return c.say(tr(c.lang, "text_too_long", maxTextLen))
 	}
-	cm, err := c.b.store.ChangeCommitment(c.ctx, store.Change{NetworkID: c.net.ID, No: no, MemberID: c.me.ID, Kind: kind, Note: note, At: c.now})
+	cm, err := c.b.store.ChangeCommitment(c.ctx, store.Change{NetworkID: c.net.ID, No: no, MemberID: c.me.ID, Kind: kind, Note: note, At: c.now,
+		Coordinator: c.msg.Coordinator})
 	if r, failed := c.changeFailed(no, err); failed {
 		return r
 	}
@@ -272,6 +274,8 @@ func runCommitments(c *call) Reply {
 		f.OwnerID = c.me.ID
 		title = tr(c.lang, "commitments_mine")
 		withOwner = false
+	case isOrphanedArg(arg):
+		return c.orphans()
 	case overdueWords[strings.ReplaceAll(arg, " ", "")]:
 		f.Overdue = c.today()
 		title = tr(c.lang, "commitments_overdue")

@@ -162,6 +162,7 @@ func (b *Bot) buildDigest(ctx context.Context, net store.Network, since, now tim
 	count(len(d.Delivered), "", "digest_count_delivered")
 	count(len(d.DueSoon), "", "digest_count_due")
 	count(len(d.Overdue), "", "digest_count_overdue")
+	count(len(d.Orphaned), "", "digest_count_orphaned")
 	count(len(d.NewMembers), "digest_count_member", "digest_count_members")
 	count(len(d.Asks), "digest_count_ask", "digest_count_asks")
 	what := tr(lang, "digest_quiet")
@@ -195,6 +196,7 @@ func (b *Bot) buildDigest(ctx context.Context, net store.Network, since, now tim
 	section("digest_delivered", len(d.Delivered), func(i int) string { return c.fmtCommitment(d.Delivered[i], true) })
 	section("digest_due", len(d.DueSoon), func(i int) string { return c.fmtCommitment(d.DueSoon[i], true) })
 	section("digest_overdue", len(d.Overdue), func(i int) string { return c.fmtCommitment(d.Overdue[i], true) })
+	section("digest_orphaned", len(d.Orphaned), func(i int) string { return c.fmtCommitment(d.Orphaned[i], false) })
 	section("digest_members", len(d.NewMembers), func(i int) string {
 		m := d.NewMembers[i]
 		name := m.Name

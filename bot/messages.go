@@ -183,4 +183,16 @@ var catalog = map[string][2]string{
 	"nudges_set":         {"Reminders are now %s.", "Herinneringen staan nu %s."},
 	"nudges_hours_set":   {"Working hours set: %s–%s. Reminders only come in those hours, on working days.", "Werktijden ingesteld: %s–%s. Herinneringen komen alleen binnen die tijden, op werkdagen."},
 	"nudges_bad":         {"Use `%[1]s on`, `%[1]s weekly`, `%[1]s off` or `%[1]s hours 09:00-17:00`.", "Gebruik `%[1]s aan`, `%[1]s wekelijks`, `%[1]s uit` of `%[1]s uren 9:00-17:00`."},
+
+	// limits
+	"slow_down": {"Please slow down: you sent more than I answer in a minute. Try again shortly.", "Doe het even rustiger aan: je stuurde meer dan ik per minuut beantwoord. Probeer het zo weer."},
+
+	// orphaned commitments
+	"orphaned_word":         {"orphaned", "verweesd"},
+	"commitments_orphaned":  {"Open commitments without an owner (their owner asked to be forgotten):", "Open toezeggingen zonder eigenaar (hun eigenaar vroeg om vergeten te worden):"},
+	"orphans_hint":          {"Give one to a member with `%s N @member`, or drop it with `%s N`.", "Geef er een aan een lid met `%s N @lid`, of schrap hem met `%s N`."},
+	"reassign_ok":           {"Commitment #%d now belongs to %s.", "Toezegging #%d is nu van %s."},
+	"reassign_not_orphan":   {"Commitment #%d still has an owner; only commitments whose owner left can be reassigned.", "Toezegging #%d heeft nog een eigenaar; alleen toezeggingen waarvan de eigenaar vertrok kunnen worden overgedragen."},
+	"digest_orphaned":       {"Without an owner", "Zonder eigenaar"},
+	"digest_count_orphaned": {"%s without an owner", "%s zonder eigenaar"},
 }

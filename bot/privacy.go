@@ -35,10 +35,20 @@ type export struct {
 		AwayUntil      string `json:"away_until,omitempty"`
 		Since          string `json:"member_since"`
 	} `json:"member"`
-	Skills       []string                 `json:"skills"`
-	Endorsements []store.Endorsement      `json:"endorsements_received"`
-	Commitments  []exportCommitment       `json:"commitments"`
-	History      map[int64][]exportUpdate `json:"history"`
+	Skills            []string                 `json:"skills"`
+	Endorsements      []store.Endorsement      `json:"endorsements_received"`
+	EndorsementsGiven []store.EndorsementGiven `json:"endorsements_given"`
+	Asks              []store.MemberAsk        `json:"asks"`
+	Commitments       []exportCommitment       `json:"commitments"`
+	History           map[int64][]exportUpdate `json:"history"`
+	Received          []exportCommitment       `json:"commitments_received"`
+	Goals             []exportGoal             `json:"goals_created"`
+}
+
+type exportGoal struct {
+	No   int64  `json:"no"`
+	Text string `json:"text"`
+	At   string `json:"at"`
 }
 
 type exportCommitment struct {
@@ -84,23 +94,41 @@ func runExport(c *call) Reply {
 	if e.Endorsements == nil {
 		e.Endorsements = []store.Endorsement{}
 	}
-	e.Commitments = []exportCommitment{}
+	// One query per section, whatever the number of commitments.
+	if e.EndorsementsGiven, err = c.b.store.EndorsementsGiven(c.ctx, m.ID); err != nil {
+		return c.fail(err)
+	}
+	if e.Asks, err = c.b.store.AsksBy(c.ctx, m.ID); err != nil {
+		return c.fail(err)
+	}
 	cms, err := c.b.store.Commitments(c.ctx, store.CommitmentFilter{NetworkID: c.net.ID, OwnerID: m.ID, Limit: 10000})
 	if err != nil {
 		return c.fail(err)
 	}
+	e.Commitments = exportCommitments(cms)
+	hist, err := c.b.store.OwnerHistory(c.ctx, m.ID)
+	if err != nil {
+		return c.fail(err)
+	}
 	e.History = map[int64][]exportUpdate{}
-	for _, cm := range cms {
-		e.Commitments = append(e.Commitments, exportCommitment{No: cm.No, Text: cm.Text, Status: cm.Status,
-			Due: dateStr(cm.Due, cm.Due.Format("2006-01-02")), Goal: cm.GoalNo})
-		hist, err := c.b.store.History(c.ctx, cm.ID)
-		if err != nil {
-			return c.fail(err)
-		}
-		for _, u := range hist {
-			e.History[cm.No] = append(e.History[cm.No], exportUpdate{Kind: u.Kind, Note: u.Note,
+	for no, us := range hist {
+		for _, u := range us {
+			e.History[no] = append(e.History[no], exportUpdate{Kind: u.Kind, Note: u.Note,
 				Due: dateStr(u.Due, u.Due.Format("2006-01-02")), At: u.CreatedAt.UTC().Format("2006-01-02T15:04:05Z")})
 		}
+	}
+	received, err := c.b.store.Commitments(c.ctx, store.CommitmentFilter{NetworkID: c.net.ID, RecipientID: m.ID, Limit: 10000})
+	if err != nil {
+		return c.fail(err)
+	}
+	e.Received = exportCommitments(received)
+	goals, err := c.b.store.GoalsCreatedBy(c.ctx, m.ID)
+	if err != nil {
+		return c.fail(err)
+	}
+	e.Goals = make([]exportGoal, 0, len(goals))
+	for _, g := range goals {
+		e.Goals = append(e.Goals, exportGoal{No: g.No, Text: g.Text, At: g.CreatedAt.UTC().Format("2006-01-02T15:04:05Z")})
 	}
 	doc, err := json.MarshalIndent(e, "", "  ")
 	if err != nil {
@@ -110,6 +138,15 @@ func runExport(c *call) Reply {
 	r.add(Text, tr(c.lang, "export_intro"))
 	r.add(Code, string(doc))
 	return r
+}
+
+func exportCommitments(cms []store.Commitment) []exportCommitment {
+	out := make([]exportCommitment, 0, len(cms))
+	for _, cm := range cms {
+		out = append(out, exportCommitment{No: cm.No, Text: cm.Text, Status: cm.Status,
+			Due: dateStr(cm.Due, cm.Due.Format("2006-01-02")), Goal: cm.GoalNo})
+	}
+	return out
 }
 
 var confirmWords = set("confirm", "yes", "bevestig", "ja", "zeker")

@@ -233,10 +233,14 @@ func (q *Queries) Commitment(ctx context.Context, networkID, no int64) (Commitme
 type CommitmentFilter struct {
 	NetworkID int64
 	OwnerID   int64
-	GoalNo    int64
-	OpenOnly  bool
-	Overdue   time.Time // non-zero: open and due before this day
-	Limit     int
+	// RecipientID: commitments made to this member.
+	RecipientID int64
+	GoalNo      int64
+	OpenOnly    bool
+	// Orphaned: open commitments whose owner asked to be forgotten.
+	Orphaned bool
+	Overdue  time.Time // non-zero: open and due before this day
+	Limit    int
 }
 
 // Commitments lists commitments: open ones by due date first, then the
@@ -256,8 +260,14 @@ func (q *Queries) Commitments(ctx context.Context, f CommitmentFilter) ([]Commit
 	if f.OwnerID != 0 {
 		arg("c.owner_id = ?", f.OwnerID)
 	}
+	if f.RecipientID != 0 {
+		arg("c.recipient_id = ?", f.RecipientID)
+	}
 	if f.GoalNo != 0 {
 		arg("g.no = ?", f.GoalNo)
+	}
+	if f.Orphaned {
+		where = append(where, "c.status = 'open' AND m.forgotten_at IS NOT NULL")
 	}
 	if f.OpenOnly {
 		where = append(where, "c.status = 'open'")
@@ -316,22 +326,28 @@ type Change struct {
 	Note      string    // free text for update/done/dropped
 	Due       time.Time // the new due date for "due"
 	At        time.Time
+	// Coordinator lets MemberID drop a commitment whose owner was
+	// forgotten (nothing else of someone else's).
+	Coordinator bool
 }
 
 // ChangeCommitment applies a change by the commitment's owner, with its
 // history entry and, for "done", the delivery evidence, in one transaction.
-// It returns ErrNotFound, ErrNotOwner or ErrClosed without changing anything.
+// A coordinator may also drop an orphan (see Change.Coordinator). It
+// returns ErrNotFound, ErrNotOwner or ErrClosed without changing anything.
 func (s *Store) ChangeCommitment(ctx context.Context, ch Change) (Commitment, error) {
 	var id int64
 	err := s.Tx(ctx, func(q *Queries) error {
 		var owner int64
 		var status, text string
-		err := q.db.QueryRow(ctx, `SELECT id, owner_id, status, text FROM commitments
-			WHERE network_id = $1 AND no = $2 FOR UPDATE`, ch.NetworkID, ch.No).Scan(&id, &owner, &status, &text)
+		var orphan bool
+		err := q.db.QueryRow(ctx, `SELECT c.id, c.owner_id, c.status, c.text, m.forgotten_at IS NOT NULL
+			FROM commitments c JOIN members m ON m.id = c.owner_id
+			WHERE c.network_id = $1 AND c.no = $2 FOR UPDATE OF c`, ch.NetworkID, ch.No).Scan(&id, &owner, &status, &text, &orphan)
 		if err != nil {
 			return interpret(err)
 		}
-		if owner != ch.MemberID {
+		if owner != ch.MemberID && !(ch.Coordinator && orphan && ch.Kind == "dropped") {
 			return ErrNotOwner
 		}
 		if status != StatusOpen {

@@ -139,9 +139,13 @@ func (q *Queries) Endorsements(ctx context.Context, memberID int64) ([]Endorseme
 }
 
 // Forget deletes a member's personal data: name, platform id, organisation,
-// preferences, skills and endorsements given and received. Their
-// commitments stay for the network under an anonymous owner; their
-// evidence goes, so an anonymous row never answers "who is good at X".
+// preferences, skills, endorsements given and received, asks, the notes
+// they wrote on commitments, reminders sent to them, the direct room kept
+// for them and (on Matrix) their profile in the client's state store.
+// Their commitments stay for the network under an anonymous owner (open
+// ones are listed as orphaned until a coordinator reassigns or drops
+// them); their evidence goes, so an anonymous row never answers "who is
+// good at X".
 func (s *Store) Forget(ctx context.Context, memberID int64, at time.Time) error {
 	return s.Tx(ctx, func(q *Queries) error {
 		// Endorsements this member gave are evidence in other members'
@@ -176,14 +180,27 @@ func (s *Store) Forget(ctx context.Context, memberID int64, at time.Time) error 
 			`DELETE FROM member_terms WHERE member_id = $1`,
 			`DELETE FROM skills WHERE member_id = $1`,
 			`DELETE FROM endorsements WHERE endorsee_id = $1`,
-			`UPDATE asks SET member_id = NULL WHERE member_id = $1`,
+			// Asks are the member's own words, often with their name or
+			// number in them.
+			`DELETE FROM asks WHERE member_id = $1`,
 			`UPDATE commitment_updates SET note = '' WHERE member_id = $1 AND kind <> 'created'`,
+			// Reminders sent to them; releasing the claims also lets a new
+			// owner of a reassigned commitment be reminded.
+			`DELETE FROM nudges WHERE member_id = $1`,
+			`UPDATE schedules SET created_by = NULL WHERE created_by = $1`,
+			// Adapter state kept for the member: the direct room Knoop
+			// opened with them ("dm:<platform user id>").
+			`DELETE FROM adapter_state a USING members m
+				WHERE m.id = $1 AND a.platform = m.platform AND a.key = 'dm:' || m.platform_user_id`,
 			`DELETE FROM web_tokens WHERE member_id = $1`, // signed out of the network page
 		}
 		for _, st := range stmts {
 			if _, err := q.db.Exec(ctx, st, memberID); err != nil {
 				return fmt.Errorf("forget: %w", interpret(err))
 			}
+		}
+		if err := q.forgetMatrixProfile(ctx, memberID); err != nil {
+			return err
 		}
 		tag, err := q.db.Exec(ctx, `UPDATE members SET platform_user_id = NULL, display_name = '',
 			org_id = NULL, timezone = NULL, language = NULL, away_until = NULL,

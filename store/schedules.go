@@ -202,6 +202,7 @@ type DigestData struct {
 	Delivered  []Commitment // done since the last digest, oldest first
 	DueSoon    []Commitment // open, due from today through today+6
 	Overdue    []Commitment // open, due before today
+	Orphaned   []Commitment // open, their owner asked to be forgotten
 	NewMembers []NewMember
 	Asks       []Ask
 	Orgs       []OrgCount
@@ -248,6 +249,9 @@ func (q *Queries) DigestData(ctx context.Context, networkID int64, since, today 
 		return d, err
 	}
 	if d.Overdue, err = list(`c.status = 'open' AND c.due < $2::date`, `c.due, c.no`, day); err != nil {
+		return d, err
+	}
+	if d.Orphaned, err = list(`c.status = 'open' AND m.forgotten_at IS NOT NULL`, `c.due NULLS LAST, c.no`); err != nil {
 		return d, err
 	}
 	rows, err := q.db.Query(ctx, `SELECT m.id, m.display_name, coalesce(o.name, ''),

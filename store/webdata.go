@@ -199,14 +199,19 @@ func (q *Queries) Directory(ctx context.Context, f DirectoryFilter) ([]Directory
 		return nil, 0, fmt.Errorf("directory: %w", interpret(err))
 	}
 	args = append(args, f.Limit, f.Offset)
-	rows, err := q.db.Query(ctx, `SELECT `+memberColumns+`,
+	// The page's members are picked first (an index scan in name order),
+	// so the skills and counts are read for those 50 only, however deep
+	// the page.
+	rows, err := q.db.Query(ctx, `WITH page AS (
+			SELECT m.id FROM members m WHERE `+cond+`
+			ORDER BY lower(m.display_name), m.id
+			LIMIT $`+fmt.Sprint(len(args)-1)+` OFFSET $`+fmt.Sprint(len(args))+`)
+		SELECT `+memberColumns+`,
 			coalesce((SELECT array_agg(s.skill ORDER BY s.id) FROM skills s WHERE s.member_id = m.id), '{}'),
 			(SELECT count(*) FROM commitments c WHERE c.owner_id = m.id AND c.status = 'done'),
 			(SELECT count(*) FROM endorsements e WHERE e.endorsee_id = m.id)
-		FROM members m LEFT JOIN organisations o ON o.id = m.org_id
-		WHERE `+cond+`
-		ORDER BY lower(m.display_name), m.id
-		LIMIT $`+fmt.Sprint(len(args)-1)+` OFFSET $`+fmt.Sprint(len(args)), args...)
+		FROM page JOIN members m ON m.id = page.id LEFT JOIN organisations o ON o.id = m.org_id
+		ORDER BY lower(m.display_name), m.id`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("directory: %w", interpret(err))
 	}

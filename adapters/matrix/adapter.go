@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -35,6 +36,26 @@ type Config struct {
 	Prefix      string   // command prefix; default "!knoop"
 	// Metrics receives reconnects and adapter errors; nil: not counted.
 	Metrics *metrics.Metrics
+	// HTTPTimeout bounds every request to the homeserver, the response
+	// body included. It must exceed the /sync long poll (30 s). Zero: 90 s.
+	HTTPTimeout time.Duration
+}
+
+// DefaultHTTPTimeout bounds a request to the homeserver when
+// Config.HTTPTimeout is zero: the 30 s /sync long poll, and room to spare.
+const DefaultHTTPTimeout = 90 * time.Second
+
+// httpClient is the client every request to the homeserver goes through:
+// a bounded time to connect, to shake hands and for the whole request
+// (mautrix's own default of 180 s was replaced by a client without any).
+func httpClient(timeout time.Duration) *http.Client {
+	if timeout <= 0 {
+		timeout = DefaultHTTPTimeout
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = 10 * time.Second
+	return &http.Client{Timeout: timeout, Transport: retryAfterTransport{next: tr}}
 }
 
 // Adapter is Knoop on one Matrix account.
@@ -93,7 +114,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	// backoff; sends carry transaction ids, so a retried send is not
 	// posted twice.
 	cli.DefaultHTTPRetries = 4
-	cli.Client = &http.Client{Transport: retryAfterTransport{next: http.DefaultTransport}}
+	cli.Client = httpClient(cfg.HTTPTimeout)
 	a := &Adapter{cfg: cfg, cli: cli, log: log.With("platform", Platform), me: me, allow: map[string]bool{},
 		direct: map[id.RoomID]bool{}, levels: map[id.RoomID]cachedLevels{}, dms: map[id.UserID]id.RoomID{}}
 	for _, s := range cfg.Allow {
@@ -134,6 +155,10 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) (runErr error) {
 	}
 	defer release()
 	a.conn.Down("starting to sync")
+	// A fresh syncer each Run: knoop run runs an adapter again after a
+	// failure, and handlers registered by the failed Run would otherwise
+	// answer every event twice.
+	a.cli.Syncer = mautrix.NewDefaultSyncer()
 	if kv, ok := h.(bot.StateKeeper); ok {
 		a.kv = kv
 		a.cli.Store = &syncStore{kv: kv}

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -36,6 +38,26 @@ type Config struct {
 	// Wait is how long an event may take before it is acknowledged anyway
 	// (Slack wants an answer within 3 s). Zero: 2.5 s.
 	Wait time.Duration
+	// HTTPTimeout bounds every Web API request, the response body
+	// included (each retry has its own). Zero: 30 s.
+	HTTPTimeout time.Duration
+}
+
+// DefaultHTTPTimeout bounds a Web API request when Config.HTTPTimeout is
+// zero.
+const DefaultHTTPTimeout = 30 * time.Second
+
+// httpClient is the client every Web API request goes through: a bounded
+// time to connect, to shake hands and for the whole request (slack-go's
+// default client has none).
+func httpClient(timeout time.Duration) *http.Client {
+	if timeout <= 0 {
+		timeout = DefaultHTTPTimeout
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = 10 * time.Second
+	return &http.Client{Timeout: timeout, Transport: tr}
 }
 
 // Adapter is Knoop on one Slack app.
@@ -95,6 +117,9 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		cfg.Wait = 2500 * time.Millisecond
 	}
 	opts := []slack.Option{
+		// The client must come before the retry configuration, which
+		// wraps it.
+		slack.OptionHTTPClient(httpClient(cfg.HTTPTimeout)),
 		slack.OptionAppLevelToken(cfg.AppToken),
 		// 429s wait for Retry-After; 5xx and connection errors back off.
 		// (slack-go's "all built-in" handlers leave 5xx out.)
@@ -110,6 +135,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		admins: map[string]bool{},
 		now:    time.Now,
 	}
+	a.queue.Limit = memberQueue
 	for _, id := range cfg.Admins {
 		a.admins[id] = true
 	}

@@ -3,12 +3,14 @@ package slack
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,8 +20,20 @@ import (
 	"knoop/bot"
 )
 
-// maxBody is the largest request Slack sends us that we read.
-const maxBody = 1 << 20
+// maxBody is the largest request body read; Slack's events, commands and
+// interactions are far smaller. A larger one is answered 413.
+const maxBody = 256 << 10
+
+// Timeouts of an HTTP server facing Slack (and the internet): a request
+// must arrive whole within ReadTimeout and be answered within WriteTimeout
+// (Slack gives up after 3 s; the adapter acknowledges within Config.Wait);
+// an idle keep-alive connection is closed after IdleTimeout. knoop run's
+// own listeners use the same values.
+const (
+	ReadTimeout  = 10 * time.Second
+	WriteTimeout = 15 * time.Second
+	IdleTimeout  = 60 * time.Second
+)
 
 // Handler returns the HTTP-mode endpoints: /slack/events,
 // /slack/commands and /slack/interactive. Every request's signature is
@@ -89,18 +103,36 @@ func writeJSON(w http.ResponseWriter, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// verified reads the body (at most maxBody), checks Slack's signature and
-// passes the body on, restored for form parsing.
+// verified checks Slack's signature headers and timestamp (5 minutes)
+// before it reads a byte of the body, then reads the body (at most
+// maxBody), checks the signature over it and passes the body on, restored
+// for form parsing. An unsigned client cannot make Knoop read or hold a
+// body.
 func (a *Adapter) verified(next func(http.ResponseWriter, *http.Request, []byte)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-		if err != nil || len(body) > maxBody {
-			http.Error(w, "unreadable body", http.StatusBadRequest)
+		if !plausibleSignature(r.Header.Get("X-Slack-Signature")) {
+			http.Error(w, "missing or malformed signature", http.StatusUnauthorized)
 			return
 		}
+		// The verifier reads only the headers: the timestamp is checked
+		// here, before the body.
 		sv, err := slack.NewSecretsVerifier(r.Header, a.cfg.SigningSecret)
 		if err != nil {
 			http.Error(w, "missing or stale signature", http.StatusUnauthorized)
+			return
+		}
+		if r.ContentLength > maxBody {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		if err != nil {
+			http.Error(w, "unreadable body", http.StatusBadRequest)
 			return
 		}
 		if _, err := sv.Write(body); err != nil {
@@ -114,6 +146,17 @@ func (a *Adapter) verified(next func(http.ResponseWriter, *http.Request, []byte)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next(w, r, body)
 	}
+}
+
+// plausibleSignature reports whether sig has the shape of a Slack request
+// signature: "v0=" and 64 hex digits.
+func plausibleSignature(sig string) bool {
+	hexPart, ok := strings.CutPrefix(sig, "v0=")
+	if !ok || len(hexPart) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(hexPart)
+	return err == nil
 }
 
 // mountPoint holds the HTTP-mode endpoints while Run runs, for a server
@@ -169,6 +212,9 @@ func (a *Adapter) runHTTP(ctx context.Context, h bot.Handler) error {
 		Addr:              a.cfg.Listen,
 		Handler:           a.Handler(ctx, h),
 		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	errc := make(chan error, 1)

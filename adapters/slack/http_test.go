@@ -143,3 +143,66 @@ func TestHTTPEventsEndpoint(t *testing.T) {
 		t.Fatalf("malformed requests reached the bot: %d", rec.count())
 	}
 }
+
+// tripwire is a request body that records whether anything read it.
+type tripwire struct {
+	r    *strings.Reader
+	read bool
+}
+
+func (tw *tripwire) Read(p []byte) (int, error) {
+	tw.read = true
+	return tw.r.Read(p)
+}
+
+// A request without a plausible signature or with a stale timestamp is
+// refused before its body is read: an unsigned client cannot make Knoop
+// read (and hold) a large body.
+func TestHTTPChecksHeadersBeforeReadingTheBody(t *testing.T) {
+	const secret = "s3cret"
+	rec := &recorder{}
+	h := httpAdapter(t, secret).Handler(t.Context(), rec)
+	now := fmt.Sprint(time.Now().Unix())
+	stale := fmt.Sprint(time.Now().Add(-time.Hour).Unix())
+	for _, tc := range []struct{ name, ts, sig string }{
+		{"no signature", now, ""},
+		{"no timestamp", "", "v0=" + strings.Repeat("0", 64)},
+		{"stale timestamp", stale, sign(secret, stale, "x")},
+		{"signature of the wrong shape", now, "v1=zz"},
+	} {
+		body := &tripwire{r: strings.NewReader(strings.Repeat("x", 1<<20))}
+		req := httptest.NewRequest(http.MethodPost, "/slack/events", body)
+		req.Header.Set("X-Slack-Request-Timestamp", tc.ts)
+		req.Header.Set("X-Slack-Signature", tc.sig)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusUnauthorized {
+			t.Errorf("%s: status %d, want 401", tc.name, w.Code)
+		}
+		if body.read {
+			t.Errorf("%s: the body was read before the headers were checked", tc.name)
+		}
+	}
+	if rec.count() != 0 {
+		t.Fatalf("a refused request reached the bot")
+	}
+}
+
+// Bodies are capped at 256 KiB, signed or not.
+func TestHTTPBodyCap(t *testing.T) {
+	const secret = "s3cret"
+	rec := &recorder{}
+	h := httpAdapter(t, secret).Handler(t.Context(), rec)
+	now := fmt.Sprint(time.Now().Unix())
+	big := "command=%2Fknoop&user_id=U2CERLKJA&channel_id=C1&text=" + strings.Repeat("a", 300<<10)
+	if w := post(h, "/slack/commands", big, now, sign(secret, now, big)); w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("300 KiB body: status %d, want 413", w.Code)
+	}
+	ok := "command=%2Fknoop&user_id=U2CERLKJA&channel_id=C1&text=" + strings.Repeat("a", 200<<10)
+	if w := post(h, "/slack/commands", ok, now, sign(secret, now, ok)); w.Code != http.StatusOK {
+		t.Errorf("200 KiB body: status %d, want 200", w.Code)
+	}
+	if rec.count() != 1 {
+		t.Errorf("%d messages reached the bot, want 1", rec.count())
+	}
+}

@@ -42,7 +42,7 @@ func (a *Adapter) dispatch(ctx context.Context, key string, work func(ctx contex
 		}
 	})
 	a.work.Add(1)
-	a.queue.Do(key, func() {
+	queued := a.queue.Do(key, func() {
 		defer a.work.Done()
 		var result any
 		defer func() {
@@ -58,7 +58,23 @@ func (a *Adapter) dispatch(ctx context.Context, key string, work func(ctx contex
 		}()
 		result = work(context.WithoutCancel(ctx), isLate)
 	})
+	if !queued {
+		// The member already has memberQueue events waiting: acknowledge
+		// this one (so Slack does not redeliver it) and drop it.
+		a.work.Done()
+		timer.Stop()
+		a.cfg.Metrics.Error("queue_full")
+		a.log.WarnContext(ctx, "member's queue is full; event dropped", "member", key)
+		if !isLate() {
+			ack(nil)
+		}
+	}
 }
+
+// memberQueue bounds one member's events waiting or being handled. The
+// rate limit answers a flood long before it fills; the bound keeps memory
+// and goroutines finite whatever arrives.
+const memberQueue = 256
 
 // recentTTL is how long this process remembers an envelope or event id.
 // Slack redelivers within minutes; older duplicates are caught by the

@@ -360,11 +360,15 @@ type pairView struct {
 type connectionsData struct {
 	base
 	Graph     graph
-	Pairs     []pairView
+	Pairs     []pairView // the busiest maxPairs
+	MorePairs int
 	Isolated  []string
 	OrgCount  int
 	GuestOnly bool
 }
+
+// maxPairs bounds the table of pairs (they come busiest first).
+const maxPairs = 50
 
 // linkDays is the period the connections page covers.
 const linkDays = 90
@@ -393,8 +397,11 @@ func (s *Server) connections(w http.ResponseWriter, r *http.Request, v *viewer) 
 	linked := map[int64]bool{}
 	for _, l := range links {
 		linked[l.A], linked[l.B] = true, true
-		d.Pairs = append(d.Pairs, pairView{A: names[l.A], B: names[l.B], Deliveries: l.Deliveries, Endorsements: l.Endorsements})
+		if len(d.Pairs) < maxPairs {
+			d.Pairs = append(d.Pairs, pairView{A: names[l.A], B: names[l.B], Deliveries: l.Deliveries, Endorsements: l.Endorsements})
+		}
 	}
+	d.MorePairs = len(links) - len(d.Pairs)
 	for _, o := range orgs {
 		if !linked[o.ID] {
 			d.Isolated = append(d.Isolated, o.Name)

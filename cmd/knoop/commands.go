@@ -169,17 +169,38 @@ func runRun(e env, args []string) error {
 	if cfg.Database.URL == "" {
 		return errors.New("database.url (or KNOOP_DATABASE_URL) is required for `knoop run`")
 	}
-	var ops *opsServer
+	// ops answers /healthz, /readyz and /metrics; web carries Slack's
+	// HTTP-mode endpoints. They are one server unless [http] ops_listen
+	// gives the ops endpoints their own, so that listen can face the
+	// internet with nothing but Slack's endpoints on it.
+	var ops, web *opsServer
+	var servers []*opsServer
 	if cfg.HTTP.Listen != "" {
-		if ops, err = newOpsServer(cfg.HTTP.Listen, m); err != nil {
+		if web, err = newOpsServer(cfg.HTTP.Listen, m, cfg.HTTP.OpsListen == ""); err != nil {
 			return err
 		}
-		log.Info("http listening", "addr", ops.Addr(), "endpoints", "/healthz /readyz /metrics")
+		servers = append(servers, web)
+		if cfg.HTTP.OpsListen == "" {
+			ops = web
+			log.Info("http listening", "addr", web.Addr(), "endpoints", "/healthz /readyz /metrics")
+		} else {
+			log.Info("http listening", "addr", web.Addr(), "endpoints", "/slack/ (in Slack HTTP mode)")
+		}
+	}
+	if cfg.HTTP.OpsListen != "" {
+		if ops, err = newOpsServer(cfg.HTTP.OpsListen, m, true); err != nil {
+			for _, s := range servers {
+				_ = s.ln.Close()
+			}
+			return err
+		}
+		servers = append(servers, ops)
+		log.Info("ops listening", "addr", ops.Addr(), "endpoints", "/healthz /readyz /metrics")
 	}
 	db, err := openDatabase(e, cfg, log, false)
 	if err != nil {
-		if ops != nil {
-			_ = ops.ln.Close()
+		for _, s := range servers {
+			_ = s.ln.Close()
 		}
 		return err
 	}
@@ -194,9 +215,15 @@ func runRun(e env, args []string) error {
 			log.Warn("database connections still busy at exit")
 		}
 	}()
-	opts := []bot.Option{bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language), bot.WithMetrics(m)}
+	// runCtx ends at SIGTERM, or when an adapter failed for good: then
+	// everything stops and knoop run exits non-zero.
+	runCtx, stopRun := context.WithCancel(e.ctx)
+	defer stopRun()
+	opts := []bot.Option{bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language), bot.WithMetrics(m),
+		bot.WithRateLimit(bot.RateLimit{PerMinute: cfg.Limits.CommandsPerMinute, WhoCost: cfg.Limits.WhoCost}),
+		bot.WithEventTimeout(cfg.Run.EventTimeout)}
 	if cfg.Web.Listen != "" {
-		page, err := startWeb(db.store, log, cfg.Web.Listen, cfg.Web.BaseURL, ops)
+		page, err := startWeb(db.store, log, cfg.Web.Listen, cfg.Web.BaseURL, servers)
 		if err != nil {
 			return err
 		}
@@ -204,13 +231,13 @@ func runRun(e env, args []string) error {
 		opts = append(opts, bot.WithWebURL(page.base))
 	}
 	b := bot.New(db.store, log, opts...)
-	go b.Maintain(e.ctx)
+	go b.Maintain(runCtx)
 	sched, err := bot.NewScheduler(b, adapters, bot.SchedulerOptions{})
 	if err != nil {
 		return err
 	}
 	schedDone := make(chan error, 1)
-	go func() { schedDone <- sched.Run(e.ctx, cfg.Run.ShutdownGrace) }()
+	go func() { schedDone <- sched.Run(runCtx, cfg.Run.ShutdownGrace) }()
 	defer func() { <-schedDone }()
 
 	// /readyz: the database answers, the scheduler works jobs and every
@@ -219,26 +246,30 @@ func runRun(e env, args []string) error {
 		{"database", func(ctx context.Context) (string, error) { return "", db.store.Pool().Ping(ctx) }},
 		{"scheduler", func(context.Context) (string, error) { return "", sched.Ready() }},
 	}
-	for _, a := range adapters {
-		if r, ok := a.(readier); ok {
-			ready = append(ready, namedCheck{a.Name(), func(context.Context) (string, error) { return r.Ready() }})
-		}
+	sup := make([]*supervised, len(adapters))
+	for i, a := range adapters {
+		sup[i] = &supervised{a: a, giveUp: cfg.Run.AdapterGiveUp, log: log}
+		r, _ := a.(readier)
+		ready = append(ready, namedCheck{a.Name(), func(context.Context) (string, error) { return sup[i].ready(r) }})
 		if sa, ok := a.(*slackadapter.Adapter); ok && cfg.Slack.Mode == "http" {
-			ops.mux.Handle("/slack/", sa.HTTPHandler())
+			web.mux.Handle("/slack/", sa.HTTPHandler())
 		}
 	}
 	if ops != nil {
 		ops.checks = ready
-		ops.Serve()
+	}
+	for _, s := range servers {
+		s.Serve()
 	}
 
 	errc := make(chan error, len(adapters))
-	for _, a := range adapters {
+	for i, a := range adapters {
 		go func() {
 			log.Info("adapter starting", "platform", a.Name())
-			err := a.Run(e.ctx, b)
+			err := sup[i].run(runCtx, b)
 			if err != nil && e.ctx.Err() == nil {
-				log.Error("adapter stopped", "platform", a.Name(), "err", err)
+				log.Error("adapter failed for good; stopping", "platform", a.Name(), "err", err)
+				stopRun()
 			}
 			errc <- err
 		}()
@@ -273,10 +304,12 @@ func runRun(e env, args []string) error {
 			runErr = fmt.Errorf("events still in flight after the shutdown grace of %s", cfg.Run.ShutdownGrace)
 		}
 	}
-	if ops != nil {
+	if len(servers) > 0 {
 		shut, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), time.Second)
 		defer cancel()
-		_ = ops.Shutdown(shut)
+		for _, s := range servers {
+			_ = s.Shutdown(shut)
+		}
 	}
 	return runErr
 }

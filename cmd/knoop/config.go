@@ -32,7 +32,8 @@ type Config struct {
 		Coordinator bool `toml:"coordinator"`
 	} `toml:"console"`
 	HTTP struct {
-		Listen string `toml:"listen"`
+		Listen    string `toml:"listen"`
+		OpsListen string `toml:"ops_listen"`
 	} `toml:"http"`
 	Web struct {
 		Listen  string `toml:"listen"`
@@ -40,7 +41,13 @@ type Config struct {
 	} `toml:"web"`
 	Run struct {
 		ShutdownGrace time.Duration `toml:"shutdown_grace"`
+		EventTimeout  time.Duration `toml:"event_timeout"`
+		AdapterGiveUp time.Duration `toml:"adapter_give_up"`
 	} `toml:"run"`
+	Limits struct {
+		CommandsPerMinute int `toml:"commands_per_minute"`
+		WhoCost           int `toml:"who_cost"`
+	} `toml:"limits"`
 	Slack struct {
 		BotToken      string   `toml:"bot_token"`
 		AppToken      string   `toml:"app_token"`
@@ -68,6 +75,10 @@ func defaultConfig() Config {
 	c.Console.Coordinator = true
 	c.HTTP.Listen = "127.0.0.1:8080"
 	c.Run.ShutdownGrace = 10 * time.Second
+	c.Run.EventTimeout = 30 * time.Second
+	c.Run.AdapterGiveUp = 2 * time.Minute
+	c.Limits.CommandsPerMinute = 20
+	c.Limits.WhoCost = 3
 	c.Slack.Mode = "socket"
 	c.Slack.Admins = []string{}
 	c.Matrix.Allow = []string{}
@@ -134,12 +145,28 @@ func (c *Config) applyEnv(env func(string) string) error {
 	if v := env("KNOOP_WEB_BASE_URL"); v != "" {
 		c.Web.BaseURL = v
 	}
-	if v := env("KNOOP_RUN_SHUTDOWN_GRACE"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return fmt.Errorf("KNOOP_RUN_SHUTDOWN_GRACE: %w", err)
+	if v := env("KNOOP_HTTP_OPS_LISTEN"); v != "" {
+		c.HTTP.OpsListen = v
+	}
+	for key, dst := range map[string]*time.Duration{
+		"KNOOP_RUN_SHUTDOWN_GRACE":  &c.Run.ShutdownGrace,
+		"KNOOP_RUN_EVENT_TIMEOUT":   &c.Run.EventTimeout,
+		"KNOOP_RUN_ADAPTER_GIVE_UP": &c.Run.AdapterGiveUp,
+	} {
+		if v := env(key); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("%s: %w", key, err)
+			}
+			*dst = d
 		}
-		c.Run.ShutdownGrace = d
+	}
+	if v := env("KNOOP_LIMITS_COMMANDS_PER_MINUTE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("KNOOP_LIMITS_COMMANDS_PER_MINUTE: %w", err)
+		}
+		c.Limits.CommandsPerMinute = n
 	}
 	// Secrets are best kept out of the file: the environment wins.
 	for key, dst := range map[string]*string{
@@ -181,6 +208,21 @@ func (c *Config) validate() error {
 	}
 	if c.Run.ShutdownGrace < 0 || c.Run.ShutdownGrace > time.Hour {
 		errs = append(errs, fmt.Errorf("run.shutdown_grace must be 0s..1h, got %s", c.Run.ShutdownGrace))
+	}
+	if c.Run.EventTimeout < time.Second || c.Run.EventTimeout > time.Hour {
+		errs = append(errs, fmt.Errorf("run.event_timeout must be 1s..1h, got %s", c.Run.EventTimeout))
+	}
+	if c.Run.AdapterGiveUp < 0 || c.Run.AdapterGiveUp > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("run.adapter_give_up must be 0s..24h, got %s", c.Run.AdapterGiveUp))
+	}
+	if c.Limits.CommandsPerMinute < 0 || c.Limits.CommandsPerMinute > 100000 {
+		errs = append(errs, fmt.Errorf("limits.commands_per_minute must be 0 (no limit)..100000, got %d", c.Limits.CommandsPerMinute))
+	}
+	if c.Limits.WhoCost < 1 || c.Limits.WhoCost > 100 {
+		errs = append(errs, fmt.Errorf("limits.who_cost must be 1..100, got %d", c.Limits.WhoCost))
+	}
+	if c.HTTP.OpsListen != "" && c.HTTP.OpsListen == c.HTTP.Listen && !strings.HasSuffix(c.HTTP.Listen, ":0") {
+		errs = append(errs, errors.New("http.ops_listen must differ from http.listen (or be empty)"))
 	}
 	if c.Slack.Mode == "http" && c.Slack.BotToken != "" && c.HTTP.Listen == "" {
 		errs = append(errs, errors.New("slack.mode = \"http\" needs http.listen: Slack's requests arrive there"))

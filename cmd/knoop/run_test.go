@@ -267,3 +267,105 @@ func texts(calls []slackfake.Call) string {
 	}
 	return b.String()
 }
+
+// An adapter that fails for good (here Slack refuses the bot token) is
+// retried with backoff; meanwhile /readyz says why; after
+// [run] adapter_give_up knoop run exits non-zero, so the service manager
+// restarts it.
+func TestRunExitsWhenAnAdapterFailsForGood(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(t)
+	fake.RefuseToken("xoxb-refused")
+	r := startKnoop(t, map[string]string{
+		"KNOOP_SLACK_BOT_TOKEN":     "xoxb-refused",
+		"KNOOP_SLACK_APP_TOKEN":     "xapp-1-run-test",
+		"KNOOP_SLACK_API_URL":       fake.APIURL(),
+		"KNOOP_RUN_ADAPTER_GIVE_UP": "4s",
+	})
+	_, body := r.waitGet("/readyz", func(code int, body string) bool {
+		return code == 503 && strings.Contains(body, "invalid_auth")
+	})
+	if !strings.Contains(body, "FAIL slack") || !strings.Contains(body, "knoop exits") {
+		t.Errorf("/readyz while retrying:\n%s", body)
+	}
+	select {
+	case code := <-r.code:
+		if code == 0 {
+			t.Fatalf("knoop run exited 0 after Slack refused its token")
+		}
+	case <-time.After(runWait):
+		t.Fatalf("knoop run still running %v after Slack refused its token", runWait)
+	}
+	if n := len(fake.Calls("auth.test")); n < 2 {
+		t.Errorf("auth.test tried %d times, want retries", n)
+	}
+	if !strings.Contains(r.stderr.String(), "adapter failed for good") {
+		t.Errorf("no log line says why knoop run exits")
+	}
+}
+
+// knoop run applies [limits] commands_per_minute to Slack members: past
+// it one short "slow down", shown to the member only, then silence.
+func TestRunRateLimitsAMember(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(t)
+	fake.AddUser(slack.User{ID: "UANNA", Name: "anna", TeamID: slackfake.TeamID, Profile: slack.UserProfile{DisplayName: "Anna"}})
+	r := startRun(t, fake, map[string]string{"KNOOP_LIMITS_COMMANDS_PER_MINUTE": "2"})
+	for i, text := range []string{"skills add ports", "skills add rail"} {
+		ts, env := mention(fake, fmt.Sprint("EvRate", i), "UANNA", text)
+		fake.WaitAck(env, runWait)
+		if len(replyIn(fake, ts)) != 1 {
+			t.Fatalf("command %d within the limit not answered", i+1)
+		}
+	}
+	ts, env := mention(fake, "EvRate2", "UANNA", "skills add roads")
+	fake.WaitAck(env, runWait)
+	slow := 0
+	for _, c := range fake.Calls("chat.postEphemeral") {
+		if c.Status == 200 && strings.Contains(c.Get("text"), "slow down") && c.Get("user") == "UANNA" {
+			slow++
+		}
+	}
+	if slow != 1 || len(replyIn(fake, ts)) != 0 {
+		t.Fatalf("past the limit: %d private slow-downs, %d thread replies; want 1 and 0", slow, len(replyIn(fake, ts)))
+	}
+	posts, ephemerals := len(fake.Calls("chat.postMessage")), len(fake.Calls("chat.postEphemeral"))
+	_, env = mention(fake, "EvRate3", "UANNA", "skills add canals")
+	fake.WaitAck(env, runWait)
+	if len(fake.Calls("chat.postMessage")) != posts || len(fake.Calls("chat.postEphemeral")) != ephemerals {
+		t.Errorf("a second message past the limit was answered")
+	}
+	if code := r.stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if n := query(t, r.dbURL, `SELECT count(*) FROM skills WHERE skill IN ('roads', 'canals')`); n != 0 {
+		t.Errorf("%d skills saved past the limit", n)
+	}
+	if n := query(t, r.dbURL, `SELECT count(*) FROM skills WHERE skill IN ('ports', 'rail')`); n != 2 {
+		t.Errorf("%d of the 2 skills within the limit saved", n)
+	}
+}
+
+// The same for Matrix: a refused login ends knoop run non-zero after the
+// retries, with the homeserver's refusal on /readyz meanwhile.
+func TestRunExitsWhenMatrixLoginIsRefused(t *testing.T) {
+	t.Parallel()
+	hs := newBadHomeserver(t)
+	r := startKnoop(t, map[string]string{
+		"KNOOP_MATRIX_HOMESERVER":   hs.URL,
+		"KNOOP_MATRIX_USER_ID":      "@knoop:localhost",
+		"KNOOP_MATRIX_PASSWORD":     "wrong-password",
+		"KNOOP_RUN_ADAPTER_GIVE_UP": "3s",
+	})
+	r.waitGet("/readyz", func(code int, body string) bool {
+		return code == 503 && strings.Contains(body, "FAIL matrix") && strings.Contains(body, "M_FORBIDDEN")
+	})
+	select {
+	case code := <-r.code:
+		if code == 0 {
+			t.Fatalf("knoop run exited 0 after the Matrix login was refused")
+		}
+	case <-time.After(runWait):
+		t.Fatalf("knoop run still running %v after the Matrix login was refused", runWait)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	slackadapter "knoop/adapters/slack"
 	"knoop/bot/metrics"
 )
 
@@ -28,9 +29,10 @@ type readier interface {
 // readyTimeout bounds all checks of one /readyz request.
 const readyTimeout = 3 * time.Second
 
-// opsServer is knoop run's one HTTP server on [http] listen: /healthz,
-// /readyz, /metrics, and whatever else is mounted on its mux (Slack's
-// HTTP-mode endpoints).
+// opsServer is one of knoop run's HTTP servers: on [http] listen it
+// serves /healthz, /readyz, /metrics and whatever else is mounted on its
+// mux (Slack's HTTP-mode endpoints); with [http] ops_listen set, the
+// server there has the first three and the one on listen only Slack's.
 type opsServer struct {
 	configured string // the [http] listen address it was asked for
 	mux        *http.ServeMux
@@ -40,21 +42,26 @@ type opsServer struct {
 	stopping   atomic.Bool // /readyz says so once shutdown began
 }
 
-// newOpsServer binds addr, so a taken port fails the start at once.
-// Serve starts answering.
-func newOpsServer(addr string, m *metrics.Metrics) (*opsServer, error) {
+// newOpsServer binds addr, so a taken port fails the start at once, with
+// /healthz, /readyz and /metrics when ops is set. Serve starts answering.
+// Every server has read, write and idle timeouts (the Slack adapter's), so
+// a slow or idle client cannot hold a connection.
+func newOpsServer(addr string, m *metrics.Metrics, ops bool) (*opsServer, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("http.listen: %w", err)
 	}
 	s := &opsServer{configured: addr, mux: http.NewServeMux(), ln: ln}
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "ok")
-	})
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", m.Handler())
-	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 5 * time.Second}
+	if ops {
+		s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			fmt.Fprintln(w, "ok")
+		})
+		s.mux.HandleFunc("GET /readyz", s.readyz)
+		s.mux.Handle("GET /metrics", m.Handler())
+	}
+	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: slackadapter.ReadTimeout, WriteTimeout: slackadapter.WriteTimeout, IdleTimeout: slackadapter.IdleTimeout}
 	return s, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	slackadapter "knoop/adapters/slack"
 	"knoop/adapters/web"
 	"knoop/store"
 )
@@ -26,12 +27,19 @@ type webPage struct {
 const webCacheTTL = 30 * time.Second
 
 // startWeb serves the network page on addr ("127.0.0.1:0" picks a free
-// port), or on ops when it listens on addr already. baseURL, when set, is
-// the public URL members use (behind a proxy); otherwise the listener's.
-func startWeb(st *store.Store, log *slog.Logger, addr, baseURL string, ops *opsServer) (*webPage, error) {
+// port), or on the one of knoop run's servers that listens on addr
+// already. baseURL, when set, is the public URL members use (behind a
+// proxy); otherwise the listener's.
+func startWeb(st *store.Store, log *slog.Logger, addr, baseURL string, servers []*opsServer) (*webPage, error) {
 	p := &webPage{}
 	var ln net.Listener
-	if ops != nil && addr == ops.configured {
+	var ops *opsServer
+	for _, s := range servers {
+		if s.configured == addr {
+			ops = s
+		}
+	}
+	if ops != nil {
 		p.base = "http://" + ops.Addr()
 	} else {
 		var err error
@@ -51,10 +59,11 @@ func startWeb(st *store.Store, log *slog.Logger, addr, baseURL string, ops *opsS
 		return nil, err
 	}
 	if ln == nil {
-		// Everything the ops server does not answer itself is the page's.
+		// Everything that server does not answer itself is the page's.
 		ops.mux.Handle("/", page.Handler())
 	} else {
-		p.srv = &http.Server{Handler: page.Handler(), ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}
+		p.srv = &http.Server{Handler: page.Handler(), ReadHeaderTimeout: 5 * time.Second,
+			ReadTimeout: slackadapter.ReadTimeout, WriteTimeout: slackadapter.WriteTimeout, IdleTimeout: slackadapter.IdleTimeout}
 		go func() { _ = p.srv.Serve(ln) }()
 	}
 	log.Info("network page serving", "url", p.base)

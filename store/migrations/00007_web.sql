@@ -16,5 +16,11 @@ CREATE TABLE web_tokens (
 CREATE INDEX web_tokens_member ON web_tokens (member_id);
 CREATE INDEX web_tokens_expires ON web_tokens (expires_at);
 
+-- The page reads deliveries by date (per month, the last 30 days, who
+-- delivered to whom in the last 90 days) without scanning every
+-- commitment of the network.
+CREATE INDEX commitments_done ON commitments (network_id, done_at) WHERE status = 'done';
+
 -- +goose Down
+DROP INDEX commitments_done;
 DROP TABLE web_tokens;
