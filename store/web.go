@@ -24,6 +24,7 @@ var ErrExpired = errors.New("expired")
 // WebSession is who a page is shown to.
 type WebSession struct {
 	Member  Member
+	Network Network // the member's network (read with the session)
 	Guest   bool
 	Expires time.Time
 }
@@ -119,20 +120,22 @@ func (q *Queries) Session(ctx context.Context, tok string, now time.Time) (WebSe
 
 func (q *Queries) webToken(ctx context.Context, kind, tok string, now time.Time) (WebSession, error) {
 	var ws WebSession
-	row := q.db.QueryRow(ctx, `SELECT t.guest, t.expires_at, `+memberColumns+`
+	row := q.db.QueryRow(ctx, `SELECT t.guest, t.expires_at, n.id, n.name, n.charter, n.timezone, n.language, `+memberColumns+`
 		FROM web_tokens t JOIN members m ON m.id = t.member_id
+		JOIN networks n ON n.id = m.network_id
 		LEFT JOIN organisations o ON o.id = m.org_id
 		WHERE t.hash = $1 AND t.kind = $2 AND m.forgotten_at IS NULL`, hashToken(tok), kind)
 	var guest bool
 	var expires time.Time
-	m, err := scanMember(scanPrefix{row, []any{&guest, &expires}})
+	var n Network
+	m, err := scanMember(scanPrefix{row, []any{&guest, &expires, &n.ID, &n.Name, &n.Charter, &n.Timezone, &n.Language}})
 	if err != nil {
 		return WebSession{}, fmt.Errorf("web %s: %w", kind, interpret(err))
 	}
 	if !now.Before(expires) {
 		return WebSession{}, fmt.Errorf("web %s: %w", kind, ErrExpired)
 	}
-	ws.Member, ws.Guest, ws.Expires = m, guest, expires
+	ws.Member, ws.Network, ws.Guest, ws.Expires = m, n, guest, expires
 	return ws, nil
 }
 

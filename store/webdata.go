@@ -270,27 +270,9 @@ func (q *Queries) CommitmentBoard(ctx context.Context, f BoardFilter) (Board, er
 		args = append(args, f.OrgID)
 		where += fmt.Sprintf(" AND m.org_id = $%d", len(args))
 	}
-	column := func(cond, order string, dst *[]Commitment, count *int) error {
-		err := q.db.QueryRow(ctx, `SELECT count(*)`+commitmentFrom+`WHERE `+where+` AND `+cond, args...).Scan(count)
-		if err != nil {
-			return fmt.Errorf("board: %w", interpret(err))
-		}
-		rows, err := q.db.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+`WHERE `+where+` AND `+cond+
-			` ORDER BY `+order+fmt.Sprintf(` LIMIT %d`, BoardLimit), args...)
-		if err != nil {
-			return fmt.Errorf("board: %w", interpret(err))
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanCommitment(rows)
-			if err != nil {
-				return fmt.Errorf("board: %w", err)
-			}
-			*dst = append(*dst, c)
-		}
-		return interpret(rows.Err())
-	}
-	for _, col := range []struct {
+	// One statement counts the four columns, one reads them: two round
+	// trips for the whole board.
+	cols := []struct {
 		cond, order string
 		dst         *[]Commitment
 		count       *int
@@ -299,12 +281,34 @@ func (q *Queries) CommitmentBoard(ctx context.Context, f BoardFilter) (Board, er
 		{`c.status = 'open' AND c.due >= $2::date AND c.due < $2::date + 7`, `c.due, c.no`, &b.DueSoon, &b.DueSoonCount},
 		{`c.status = 'open' AND (c.due IS NULL OR c.due >= $2::date + 7)`, `c.due NULLS LAST, c.no`, &b.Open, &b.OpenCount},
 		{`c.status = 'done' AND c.done_at >= $2::date - 30`, `c.done_at DESC, c.no DESC`, &b.Delivered, &b.DeliveredCount},
-	} {
-		if err := column(col.cond, col.order, col.dst, col.count); err != nil {
-			return b, err
-		}
 	}
-	return b, nil
+	counts := make([]string, len(cols))
+	lists := make([]string, len(cols))
+	for i, col := range cols {
+		counts[i] = `count(*) FILTER (WHERE ` + col.cond + `)`
+		lists[i] = fmt.Sprintf(`(SELECT %d, `, i) + commitmentColumns + commitmentFrom + `WHERE ` + where + ` AND ` + col.cond +
+			` ORDER BY ` + col.order + fmt.Sprintf(` LIMIT %d)`, BoardLimit)
+	}
+	err := q.db.QueryRow(ctx, `SELECT `+strings.Join(counts, ", ")+commitmentFrom+`WHERE `+where+
+		` AND (c.status = 'open' OR (c.status = 'done' AND c.done_at >= $2::date - 30))`, args...).
+		Scan(cols[0].count, cols[1].count, cols[2].count, cols[3].count)
+	if err != nil {
+		return b, fmt.Errorf("board: %w", interpret(err))
+	}
+	rows, err := q.db.Query(ctx, strings.Join(lists, " UNION ALL "), args...)
+	if err != nil {
+		return b, fmt.Errorf("board: %w", interpret(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var col int
+		c, err := scanCommitment(scanPrefix{rows, []any{&col}})
+		if err != nil {
+			return b, fmt.Errorf("board: %w", err)
+		}
+		*cols[col].dst = append(*cols[col].dst, c)
+	}
+	return b, interpret(rows.Err())
 }
 
 // OrgLink is work between two organisations in a period.

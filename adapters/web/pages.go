@@ -78,11 +78,8 @@ func (s *Server) goalViews(r *http.Request, v *viewer) ([]goalView, error) {
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	ctx := r.Context()
 	d := overviewData{base: base{Lang: v.Lang, Title: tr(v.Lang, "nav_overview"), Nav: "overview", Viewer: v}}
-	net, err := s.store.Network(ctx, v.Net.ID)
-	if err != nil {
-		return err
-	}
-	d.Charter = net.Charter
+	d.Charter = v.Net.Charter // read with the session, so current
+	var err error
 	if d.Goals, err = s.goalViews(r, v); err != nil {
 		return err
 	}

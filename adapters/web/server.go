@@ -176,10 +176,7 @@ func (s *Server) viewer(r *http.Request) (*viewer, error) {
 	if err != nil {
 		return nil, err
 	}
-	net, err := s.store.Network(r.Context(), ws.Member.NetworkID)
-	if err != nil {
-		return nil, err
-	}
+	net := ws.Network
 	v := &viewer{WebSession: ws, Net: net, Token: c.Value}
 	v.Lang = bot.EN
 	for _, l := range []string{ws.Member.Language, net.Language} {
