@@ -180,6 +180,14 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	shoot("directory-desktop")
+	// The search and its answer alone (the README shows it).
+	card, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("main > section.card")))
+	if err != nil {
+		t.Fatalf("screenshot of the search: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "directory-search.png"), card, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	// Open a goal from the overview.
 	if err := chromedp.Do(ctx,

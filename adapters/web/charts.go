@@ -149,7 +149,7 @@ const maxNodes = 40
 // and draws a line per pair that worked together, thicker for more work.
 // Organisations nobody works with are drawn hollow, in their own colour.
 func connectionsGraph(lang string, orgs []store.OrgSummary, links []store.OrgLink, title, desc string) graph {
-	g := graph{W: 640, H: 480, Title: title, Desc: desc}
+	g := graph{W: 720, H: 440, Title: title, Desc: desc}
 	degree := map[int64]int{}
 	for _, l := range links {
 		degree[l.A] += l.Deliveries + l.Endorsements
@@ -173,7 +173,7 @@ func connectionsGraph(lang string, orgs []store.OrgSummary, links []store.OrgLin
 		order = kept
 	}
 	g.Shown = len(order)
-	cx, cy, r := g.W/2, g.H/2, 170.0
+	cx, cy, r := g.W/2, g.H/2, 150.0
 	pos := map[int64]int{}
 	for i, o := range order {
 		a := 2*math.Pi*float64(i)/float64(max(1, len(order))) - math.Pi/2
