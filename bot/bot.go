@@ -11,6 +11,7 @@ import (
 
 	"knoop/bot/limit"
 	"knoop/bot/metrics"
+	"knoop/bot/question"
 	"knoop/store"
 )
 
@@ -111,6 +112,9 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 		r.add(Text, tr(lang, "too_long", MaxMessageBytes))
 		return r
 	}
+	if msg.Guest {
+		msg.Coordinator = false // rights are for the network's own members
+	}
 	p := Parse(text)
 	if r, over := b.limited(msg, p); over {
 		return r
@@ -144,6 +148,12 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 	if r.Lang == "" {
 		r.Lang = c.lang
 	}
+	if (msg.Guest || msg.Shared) && !msg.Direct && c.cmd.NetworkWide {
+		// What the network's members said and did reaches a guest, or a
+		// room guests read, only privately (Slack: shown to the asker
+		// only; Matrix: their direct room).
+		r.Private = true
+	}
 	return r
 }
 
@@ -162,12 +172,14 @@ func (c *call) load() error {
 		c.net = net
 	}
 	net := c.net
-	me, err := c.b.store.EnsureMemberAt(c.ctx, net.ID, c.msg.Platform, c.msg.UserID, c.msg.UserName, c.now)
+	// Names come from the platform as their owner typed them.
+	name := cleanName(c.msg.UserName, MaxNameLen)
+	me, err := c.b.store.EnsureMemberAt(c.ctx, net.ID, c.msg.Platform, c.msg.UserID, name, c.now)
 	if err != nil {
 		return err
 	}
-	if me.OrgID == 0 && c.msg.OrgHint != "" {
-		if _, err := c.b.store.SetOrganisation(c.ctx, me.ID, truncate(c.msg.OrgHint, maxOrgLen)); err != nil {
+	if org := cleanName(c.msg.OrgHint, maxOrgLen); me.OrgID == 0 && org != "" {
+		if _, err := c.b.store.SetOrganisation(c.ctx, me.ID, org); err != nil {
 			return err
 		}
 		if me, err = c.b.store.Member(c.ctx, me.ID); err != nil {
@@ -260,9 +272,20 @@ func (c *call) unknown(text string) Reply {
 	if c.parsed.Word == "" {
 		return c.say(tr(c.lang, "empty"))
 	}
+	if c.parsed.Social != "" {
+		return c.social()
+	}
+	if c.parsed.Lang == "" {
+		// Common words did not tell; the words around questions may.
+		if l := question.Lang(text); l != "" {
+			c.lang = l
+		}
+	}
 	if s := Suggest(c.parsed.Word); s != "" {
 		cmd, lang, _ := lookup(s)
-		if lang != "" {
+		// The line's own language wins; the suggested word's only when
+		// the line tells none ("hlep" has no language, "toezegen" is Dutch).
+		if c.parsed.Lang == "" && lang != "" {
 			c.lang = lang
 		}
 		r := c.say(tr(c.lang, "unknown_suggest", truncate(c.parsed.Word, 40), s))
@@ -274,6 +297,18 @@ func (c *call) unknown(text string) Reply {
 		return c.say(tr(c.lang, "unknown_question", cmdWho.Word(c.lang)))
 	}
 	return c.say(tr(c.lang, "unknown", cmdHelp.Word(c.lang)))
+}
+
+// social answers small talk like a colleague would, with one thing to try.
+func (c *call) social() Reply {
+	example := cmdWho.Examples[li(c.lang)][1]
+	switch c.parsed.Social {
+	case question.Greeting:
+		return c.say(tr(c.lang, "hello", example))
+	case question.Thanks:
+		return c.say(tr(c.lang, "thanks", example))
+	}
+	return c.say(tr(c.lang, "about", example, cmdHelp.Word(c.lang)))
 }
 
 func truncate(s string, n int) string {

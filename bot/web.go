@@ -74,10 +74,10 @@ func (c *call) webLink() (string, error) {
 	return c.b.webURL + "/signin?t=" + tok, nil
 }
 
-// isGuest reports whether the member speaks as a guest. Messages carry no
-// guest notion yet, so everyone who reaches the bot is a member; the
-// session records the answer, so the page can show guests less.
-func isGuest(Message) bool { return false }
+// isGuest reports whether the member speaks as a guest (Message.Guest,
+// set by the adapter); the session records it, so the page shows a guest
+// what a guest sees.
+func isGuest(msg Message) bool { return msg.Guest }
 
 func runWeb(c *call) Reply {
 	if w := strings.ToLower(strings.TrimSpace(c.args)); w != "" && signoutWords[w] {

@@ -88,3 +88,18 @@ func TestWebLinkForConsole(t *testing.T) {
 		t.Fatalf("WebLink: %q %v", link, err)
 	}
 }
+
+// A guest's link opens a guest session: the page shows them what guests see.
+func TestWebLinkOfAGuest(t *testing.T) {
+	h := bottest.New(t)
+	b := bot.New(h.Store, bottest.Logger(t), bot.WithClock(h.Clock.Now), bot.WithWebURL("https://knoop.example.org"))
+	for _, guest := range []bool{false, true} {
+		msg := h.Message("gwen", "web")
+		msg.Guest = guest
+		tok := linkToken(t, bot.RenderText(b.Handle(context.Background(), msg)))
+		ws, err := h.Store.PeekSignInLink(context.Background(), tok, h.Clock.Now())
+		if err != nil || ws.Guest != guest {
+			t.Errorf("link asked as guest=%v: session guest=%v, %v", guest, ws.Guest, err)
+		}
+	}
+}
