@@ -188,7 +188,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request, v *viewer) er
 			return err
 		}
 		for _, e := range res.Experts {
-			ev := expertView{Name: e.Member.DisplayName, Org: e.Member.OrgName, Why: bot.WhyLine(v.Lang, v.Loc, e.Evidence)}
+			ev := expertView{Name: e.Member.DisplayName, Org: e.Member.OrgName, Why: bot.WhyLine(v.Lang, v.Loc, e)}
 			if e.Member.Away(v.Today) {
 				ev.Away = tr(v.Lang, "away_until", date(v.Lang, e.Member.AwayUntil))
 			}
