@@ -37,6 +37,7 @@ type Bot struct {
 	whoCost   int
 	// eventTimeout bounds the handling of one message.
 	eventTimeout time.Duration
+	webURL       string // the network page's base URL; empty: no page
 }
 
 // Option configures a Bot.

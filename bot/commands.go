@@ -57,6 +57,7 @@ func init() {
 	cmdDigest.run = runDigest
 	cmdNudges.run = runNudges
 	cmdReassign.run = runReassign
+	cmdWeb.run = runWeb
 	for _, c := range []*Command{cmdWho, cmdAsks, cmdCommitments, cmdGoals, cmdGoal} {
 		c.NetworkWide = true
 	}
@@ -64,7 +65,7 @@ func init() {
 		cmdWho, cmdAsk, cmdAsks,
 		cmdSkills, cmdOrg, cmdProfile, cmdEndorse, cmdAway, cmdBack, cmdLanguage, cmdTimezone,
 		cmdCommit, cmdDone, cmdUpdate, cmdDrop, cmdSnooze, cmdDue, cmdCommitments, cmdReassign, cmdNudges,
-		cmdCharter, cmdGoal, cmdGoals, cmdDigest,
+		cmdCharter, cmdGoal, cmdGoals, cmdDigest, cmdWeb,
 		cmdExport, cmdForget, cmdHelp,
 	}
 }

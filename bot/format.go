@@ -23,9 +23,11 @@ func (c *call) fmtDate(t time.Time) string {
 }
 
 // fmtMonth shows a month: "Oct 2026" or "okt 2026".
-func (c *call) fmtMonth(t time.Time) string {
-	t = t.In(c.loc)
-	if c.lang == NL {
+func (c *call) fmtMonth(t time.Time) string { return monthIn(c.lang, c.loc, t) }
+
+func monthIn(lang string, loc *time.Location, t time.Time) string {
+	t = t.In(loc)
+	if lang == NL {
 		return fmt.Sprintf("%s %d", nlMonths[t.Month()-1], t.Year())
 	}
 	return t.Format("Jan 2006")

@@ -273,11 +273,16 @@ func runWho(c *call) Reply {
 	return r
 }
 
-// why summarises a member's matching evidence in one line, saying when it
-// was found only through a translation or inference:
-// declared: koelketen · delivered "cold-chain pilot" (Oct 2026) · endorsed by 3
-// (· via translation: cold chain | · related: koelketen, reefer).
-func (c *call) why(e store.Expert) string {
+// why summarises a member's matching evidence in one line.
+func (c *call) why(e store.Expert) string { return WhyLine(c.lang, c.loc, e) }
+
+// WhyLine says in one line why a member answers a who-question, in lang,
+// with months in loc, saying when it was found only through a translation
+// or inference: declared: koelketen · delivered "cold-chain pilot"
+// (Oct 2026) · endorsed by 3 (· via translation: cold chain | · related:
+// koelketen, reefer). The who-command and the network page's directory
+// search both show it, so they read the same.
+func WhyLine(lang string, loc *time.Location, e store.Expert) string {
 	hits := e.Evidence
 	var declared, delivered []store.Hit
 	endorsed := 0
@@ -301,22 +306,22 @@ func (c *call) why(e store.Expert) string {
 			}
 			names = append(names, h.Text)
 		}
-		parts = append(parts, tr(c.lang, "why_declared", strings.Join(names, ", ")))
+		parts = append(parts, tr(lang, "why_declared", strings.Join(names, ", ")))
 	}
 	for i, h := range delivered {
 		if i == 2 {
 			break
 		}
-		parts = append(parts, tr(c.lang, "why_delivered", truncate(h.Text, 60), c.fmtMonth(h.At)))
+		parts = append(parts, tr(lang, "why_delivered", truncate(h.Text, 60), monthIn(lang, loc, h.At)))
 	}
 	if endorsed > 0 {
-		parts = append(parts, tr(c.lang, "why_endorsed", endorsed))
+		parts = append(parts, tr(lang, "why_endorsed", endorsed))
 	}
 	switch e.Basis {
 	case BasisTranslated:
-		parts = append(parts, tr(c.lang, "why_translated", strings.Join(e.Via, ", ")))
+		parts = append(parts, tr(lang, "why_translated", strings.Join(e.Via, ", ")))
 	case BasisInferred:
-		parts = append(parts, tr(c.lang, "why_related", strings.Join(e.Via, ", ")))
+		parts = append(parts, tr(lang, "why_related", strings.Join(e.Via, ", ")))
 	}
 	return strings.Join(parts, " · ")
 }

@@ -192,6 +192,7 @@ func (s *Store) Forget(ctx context.Context, memberID int64, at time.Time) error 
 			// opened with them ("dm:<platform user id>").
 			`DELETE FROM adapter_state a USING members m
 				WHERE m.id = $1 AND a.platform = m.platform AND a.key = 'dm:' || m.platform_user_id`,
+			`DELETE FROM web_tokens WHERE member_id = $1`, // signed out of the network page
 		}
 		for _, st := range stmts {
 			if _, err := q.db.Exec(ctx, st, memberID); err != nil {

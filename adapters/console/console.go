@@ -114,15 +114,25 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			if text, ok := bot.Clean(in.line); ok && text == "" {
 				break // blank, or only control characters
 			}
-			reply := h.Handle(ctx, bot.Message{
-				Platform: Platform, RoomID: a.opts.Room, UserID: strings.ToLower(user), UserName: user,
-				Text: in.line, Direct: true, Coordinator: a.opts.Coordinator, OrgHint: a.opts.Org, Language: a.opts.Lang,
-			})
+			opts := a.opts
+			opts.User = user
+			reply := h.Handle(ctx, Message(opts, in.line))
 			a.printReply(reply)
 		}
 		if errors.Is(in.err, io.EOF) {
 			return nil
 		}
+	}
+}
+
+// Message is the message the console sends when opts.User types text.
+func Message(opts Options, text string) bot.Message {
+	if opts.Room == "" {
+		opts.Room = "console"
+	}
+	return bot.Message{
+		Platform: Platform, RoomID: opts.Room, UserID: strings.ToLower(opts.User), UserName: opts.User,
+		Text: text, Direct: true, Coordinator: opts.Coordinator, OrgHint: opts.Org, Language: opts.Lang,
 	}
 }
 

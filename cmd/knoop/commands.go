@@ -30,8 +30,12 @@ func runConsole(e env, args []string) error {
 	org := fs.String("org", "", "your organisation, for a member seen for the first time")
 	lang := fs.String("lang", "", "your language when a message does not tell: en or nl")
 	room := fs.String("room", "console", "the room (and so the network) you talk in")
+	webMode := fs.String("web", "auto", "serve the network page and print your sign-in link on stderr: auto (on a terminal), on, off")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *webMode != "auto" && *webMode != "on" && *webMode != "off" {
+		return usageError(fs, "--web must be auto, on or off, got %q", *webMode)
 	}
 	if *lang != "" && *lang != bot.EN && *lang != bot.NL {
 		return usageError(fs, "--lang must be en or nl, got %q", *lang)
@@ -56,10 +60,35 @@ func runConsole(e env, args []string) error {
 	if f, ok := e.stdin.(*os.File); ok {
 		interactive = term.IsTerminal(int(f.Fd()))
 	}
-	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language))
-	a := console.New(e.stdin, e.stdout, console.Options{
+	opts := []bot.Option{bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language)}
+	serveWeb := *webMode == "on" || (*webMode == "auto" && interactive)
+	var page *webPage
+	if serveWeb {
+		// The newcomer's first command shows the network page too: on a
+		// free local port unless [web] listen names one.
+		addr := cfg.Web.Listen
+		if addr == "" {
+			addr = "127.0.0.1:0"
+		}
+		if page, err = startWeb(db.store, log, addr, cfg.Web.BaseURL, nil); err != nil {
+			return err
+		}
+		defer page.Stop(e.ctx)
+		opts = append(opts, bot.WithWebURL(page.base))
+	}
+	b := bot.New(db.store, log, opts...)
+	copts := console.Options{
 		User: user, Org: *org, Lang: *lang, Room: *room, Interactive: interactive, Coordinator: cfg.Console.Coordinator,
-	})
+	}
+	if page != nil {
+		// stderr, so a script's stdout stays exactly its replies.
+		link, err := b.WebLink(e.ctx, console.Message(copts, ""))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "Network page: %s\n  (your sign-in link as %s: it works once, for 15 minutes; type `web` for a new one)\n", link, user)
+	}
+	a := console.New(e.stdin, e.stdout, copts)
 	if !interactive {
 		// A script gets exactly its replies: no digest or reminder
 		// arrives in between.
@@ -193,9 +222,18 @@ func runRun(e env, args []string) error {
 	// everything stops and knoop run exits non-zero.
 	runCtx, stopRun := context.WithCancel(e.ctx)
 	defer stopRun()
-	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language), bot.WithMetrics(m),
+	opts := []bot.Option{bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language), bot.WithMetrics(m),
 		bot.WithRateLimit(bot.RateLimit{PerMinute: cfg.Limits.CommandsPerMinute, WhoCost: cfg.Limits.WhoCost}),
-		bot.WithEventTimeout(cfg.Run.EventTimeout))
+		bot.WithEventTimeout(cfg.Run.EventTimeout)}
+	if cfg.Web.Listen != "" {
+		page, err := startWeb(db.store, log, cfg.Web.Listen, cfg.Web.BaseURL, servers)
+		if err != nil {
+			return err
+		}
+		defer page.Stop(e.ctx)
+		opts = append(opts, bot.WithWebURL(page.base))
+	}
+	b := bot.New(db.store, log, opts...)
 	go b.Maintain(runCtx)
 	sched, err := bot.NewScheduler(b, adapters, bot.SchedulerOptions{})
 	if err != nil {

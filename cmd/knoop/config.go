@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"sort"
 	"strconv"
@@ -42,6 +43,10 @@ type Config struct {
 		// (off by default: profiles show the program's inner workings).
 		Pprof bool `toml:"pprof"`
 	} `toml:"http"`
+	Web struct {
+		Listen  string `toml:"listen"`
+		BaseURL string `toml:"base_url"`
+	} `toml:"web"`
 	Run struct {
 		ShutdownGrace time.Duration `toml:"shutdown_grace"`
 		EventTimeout  time.Duration `toml:"event_timeout"`
@@ -161,6 +166,12 @@ func (c *Config) applyEnv(env func(string) string) error {
 		}
 		c.HTTP.Pprof = b
 	}
+	if v := env("KNOOP_WEB_LISTEN"); v != "" {
+		c.Web.Listen = v
+	}
+	if v := env("KNOOP_WEB_BASE_URL"); v != "" {
+		c.Web.BaseURL = v
+	}
 	if v := env("KNOOP_HTTP_OPS_LISTEN"); v != "" {
 		c.HTTP.OpsListen = v
 	}
@@ -242,6 +253,12 @@ func (c *Config) validate() error {
 	}
 	if c.Slack.Mode == "http" && c.Slack.BotToken != "" && c.HTTP.Listen == "" {
 		errs = append(errs, errors.New("slack.mode = \"http\" needs http.listen: Slack's requests arrive there"))
+	}
+	if c.Web.BaseURL != "" {
+		u, err := url.Parse(c.Web.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, fmt.Errorf("web.base_url must be an http:// or https:// URL without query, got %q", c.Web.BaseURL))
+		}
 	}
 	if c.Slack.Mode != "socket" && c.Slack.Mode != "http" {
 		errs = append(errs, fmt.Errorf("slack.mode must be socket or http, got %q", c.Slack.Mode))

@@ -35,11 +35,12 @@ const readyTimeout = 3 * time.Second
 // mux (Slack's HTTP-mode endpoints); with [http] ops_listen set, the
 // server there has the first three and the one on listen only Slack's.
 type opsServer struct {
-	mux      *http.ServeMux
-	srv      *http.Server
-	ln       net.Listener
-	checks   []namedCheck
-	stopping atomic.Bool // /readyz says so once shutdown began
+	configured string // the [http] listen address it was asked for
+	mux        *http.ServeMux
+	srv        *http.Server
+	ln         net.Listener
+	checks     []namedCheck
+	stopping   atomic.Bool // /readyz says so once shutdown began
 }
 
 // newOpsServer binds addr, so a taken port fails the start at once, with
@@ -53,7 +54,7 @@ func newOpsServer(addr string, m *metrics.Metrics, ops, withPprof bool) (*opsSer
 	if err != nil {
 		return nil, fmt.Errorf("http.listen: %w", err)
 	}
-	s := &opsServer{mux: http.NewServeMux(), ln: ln}
+	s := &opsServer{configured: addr, mux: http.NewServeMux(), ln: ln}
 	if ops {
 		s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
