@@ -36,6 +36,7 @@ type Bot struct {
 	whoCost   int
 	// eventTimeout bounds the handling of one message.
 	eventTimeout time.Duration
+	intros       *introSetup // nil: introductions cannot be delivered
 }
 
 // Option configures a Bot.

@@ -54,7 +54,7 @@ func init() {
 	cmdNudges.run = runNudges
 	cmdReassign.run = runReassign
 	registry = []*Command{
-		cmdWho, cmdAsk, cmdAsks,
+		cmdWho, cmdAsk, cmdAsks, cmdIntro, cmdIntros,
 		cmdSkills, cmdOrg, cmdProfile, cmdEndorse, cmdAway, cmdBack, cmdLanguage, cmdTimezone,
 		cmdCommit, cmdDone, cmdUpdate, cmdDrop, cmdSnooze, cmdDue, cmdCommitments, cmdReassign, cmdNudges,
 		cmdCharter, cmdGoal, cmdGoals, cmdDigest,
