@@ -126,7 +126,14 @@ func nameOrg(m store.Member) string {
 	return m.DisplayName + " (" + m.OrgName + ")"
 }
 
+// runIntro answers privately: a request is for the two people only.
 func runIntro(c *call) Reply {
+	r := intro1(c)
+	r.Private = true
+	return r
+}
+
+func intro1(c *call) Reply {
 	args := strings.TrimSpace(c.args)
 	first, rest, _ := strings.Cut(args, " ")
 	rest = strings.TrimSpace(rest)

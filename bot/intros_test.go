@@ -147,3 +147,27 @@ func TestIntroUnreachableRecordsNothing(t *testing.T) {
 	contains(t, say(t, h, "bram: intro @anna cold chain"), "can't reach Anna")
 	contains(t, say(t, h, "bram: intros"), "no introductions yet")
 }
+
+// "export me" lists a member's introductions; "forget me" removes them
+// for both people.
+func TestIntroExportAndForget(t *testing.T) {
+	h, a := introHarness(t)
+	say(t, h, "anna: skills add cold chain", "bram: intro @anna cold chain: reefer pilot")
+	_, doc := exportDoc(t, h, "bram")
+	got, _ := doc["introductions"].([]any)
+	if len(got) != 1 {
+		t.Fatalf("bram's export has introductions %v", doc["introductions"])
+	}
+	x := got[0].(map[string]any)
+	if x["role"] != "asked" || x["with"] != "Anna" || x["topic"] != "cold chain" || x["note"] != "reefer pilot" || x["status"] != "asked" {
+		t.Fatalf("exported introduction %v", x)
+	}
+	_, doc = exportDoc(t, h, "anna")
+	if got, _ := doc["introductions"].([]any); len(got) != 1 || got[0].(map[string]any)["role"] != "expert" {
+		t.Fatalf("anna's export has introductions %v", doc["introductions"])
+	}
+	accept := sentTo(a, "anna", 0)[0].Actions[0].Command
+	say(t, h, "bram: forget me confirm")
+	contains(t, say(t, h, "anna: intros"), "no introductions yet")
+	contains(t, say(t, h, "anna: "+accept), "couldn't find")
+}

@@ -6,6 +6,12 @@ import "strings"
 const maxIntrosShown = 20
 
 func runIntros(c *call) Reply {
+	r := intros1(c)
+	r.Private = true
+	return r
+}
+
+func intros1(c *call) Reply {
 	switch strings.ToLower(strings.TrimSpace(c.args)) {
 	case "":
 	case "off", "uit":

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Intro is one request for an introduction, from the asker to an expert.
@@ -181,4 +183,26 @@ func (q *Queries) IntrosOf(ctx context.Context, memberID int64, limit int) ([]In
 		out = append(out, in)
 	}
 	return out, interpret(rows.Err())
+}
+
+// MemberIntro is an introduction as "export me" shows it.
+type MemberIntro struct {
+	Role      string    `json:"role"` // "asked" (the member asked) or "expert"
+	With      string    `json:"with"` // the other member's display name ("" once forgotten)
+	Topic     string    `json:"topic"`
+	Note      string    `json:"note,omitempty"`
+	Status    string    `json:"status"`
+	CreatedAt time.Time `json:"at"`
+}
+
+// IntrosFor lists the introductions memberID asked for or was asked for,
+// oldest first.
+func (q *Queries) IntrosFor(ctx context.Context, memberID int64) ([]MemberIntro, error) {
+	return collect(ctx, q, "introductions", `SELECT CASE WHEN i.asker_id = $1 THEN 'asked' ELSE 'expert' END,
+			m.display_name, i.topic, i.note, i.status, i.created_at
+		FROM intros i JOIN members m ON m.id = CASE WHEN i.asker_id = $1 THEN i.expert_id ELSE i.asker_id END
+		WHERE i.asker_id = $1 OR i.expert_id = $1 ORDER BY i.created_at, i.id`,
+		func(rows pgx.Rows, x *MemberIntro) error {
+			return rows.Scan(&x.Role, &x.With, &x.Topic, &x.Note, &x.Status, &x.CreatedAt)
+		}, memberID)
 }

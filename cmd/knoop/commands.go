@@ -54,10 +54,11 @@ func runConsole(e env, args []string) error {
 	if f, ok := e.stdin.(*os.File); ok {
 		interactive = term.IsTerminal(int(f.Fd()))
 	}
-	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language))
 	a := console.New(e.stdin, e.stdout, console.Options{
 		User: user, Org: *org, Lang: *lang, Room: *room, Interactive: interactive, Coordinator: cfg.Console.Coordinator,
 	})
+	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language),
+		bot.WithAdapters(a), bot.WithIntroLimit(cfg.Limits.IntrosPerWeek))
 	if !interactive {
 		// A script gets exactly its replies: no digest or reminder
 		// arrives in between.
@@ -192,7 +193,7 @@ func runRun(e env, args []string) error {
 	defer stopRun()
 	b := bot.New(db.store, log, bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language), bot.WithMetrics(m),
 		bot.WithRateLimit(bot.RateLimit{PerMinute: cfg.Limits.CommandsPerMinute, WhoCost: cfg.Limits.WhoCost}),
-		bot.WithEventTimeout(cfg.Run.EventTimeout))
+		bot.WithEventTimeout(cfg.Run.EventTimeout), bot.WithAdapters(adapters...), bot.WithIntroLimit(cfg.Limits.IntrosPerWeek))
 	go b.Maintain(runCtx)
 	sched, err := bot.NewScheduler(b, adapters, bot.SchedulerOptions{})
 	if err != nil {
