@@ -97,4 +97,7 @@ var introCatalog = map[string][2]string{
 	"intro_status_asked":    {"waiting", "wacht op antwoord"},
 	"intro_status_accepted": {"accepted", "geaccepteerd"},
 	"intro_status_declined": {"not now", "nu even niet"},
+	"intro_status_expired":  {"no answer", "geen antwoord"},
+	"intro_expired": {"%s hasn't answered your request about “%s” in %d working days. They may simply be busy; no need to follow up.",
+		"%s heeft je verzoek over “%s” in %d werkdagen niet beantwoord. Waarschijnlijk gewoon druk; je hoeft er niets mee."},
 }

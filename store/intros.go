@@ -206,3 +206,23 @@ func (q *Queries) IntrosFor(ctx context.Context, memberID int64) ([]MemberIntro,
 			return rows.Scan(&x.Role, &x.With, &x.Topic, &x.Note, &x.Status, &x.CreatedAt)
 		}, memberID)
 }
+
+// StaleIntros lists up to limit requests still asked that were made
+// before before, oldest first.
+func (q *Queries) StaleIntros(ctx context.Context, before time.Time, limit int) ([]Intro, error) {
+	rows, err := q.db.Query(ctx, `SELECT `+introColumns+` FROM intros
+		WHERE status = 'asked' AND created_at < $1 ORDER BY created_at, id LIMIT $2`, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("stale intros: %w", interpret(err))
+	}
+	defer rows.Close()
+	var out []Intro
+	for rows.Next() {
+		in, err := scanIntro(rows)
+		if err != nil {
+			return nil, fmt.Errorf("stale intros: %w", err)
+		}
+		out = append(out, in)
+	}
+	return out, interpret(rows.Err())
+}

@@ -20,7 +20,13 @@ const (
 	Accepted Status = "accepted"
 	// Declined: the expert said "not now".
 	Declined Status = "declined"
+	// Expired: the expert did not answer within AnswerWorkdays.
+	Expired Status = "expired"
 )
+
+// AnswerWorkdays is how many working days an expert has to answer before
+// the asker is told and offered the next member.
+const AnswerWorkdays = 3
 
 // Event is what happens to a request.
 type Event int
