@@ -11,6 +11,7 @@ import (
 
 	"knoop/bot/limit"
 	"knoop/bot/metrics"
+	"knoop/bot/question"
 	"knoop/store"
 )
 
@@ -260,9 +261,20 @@ func (c *call) unknown(text string) Reply {
 	if c.parsed.Word == "" {
 		return c.say(tr(c.lang, "empty"))
 	}
+	if c.parsed.Social != "" {
+		return c.social()
+	}
+	if c.parsed.Lang == "" {
+		// Common words did not tell; the words around questions may.
+		if l := question.Lang(text); l != "" {
+			c.lang = l
+		}
+	}
 	if s := Suggest(c.parsed.Word); s != "" {
 		cmd, lang, _ := lookup(s)
-		if lang != "" {
+		// The line's own language wins; the suggested word's only when
+		// the line tells none ("hlep" has no language, "toezegen" is Dutch).
+		if c.parsed.Lang == "" && lang != "" {
 			c.lang = lang
 		}
 		r := c.say(tr(c.lang, "unknown_suggest", truncate(c.parsed.Word, 40), s))
@@ -274,6 +286,18 @@ func (c *call) unknown(text string) Reply {
 		return c.say(tr(c.lang, "unknown_question", cmdWho.Word(c.lang)))
 	}
 	return c.say(tr(c.lang, "unknown", cmdHelp.Word(c.lang)))
+}
+
+// social answers small talk like a colleague would, with one thing to try.
+func (c *call) social() Reply {
+	example := cmdWho.Examples[li(c.lang)][1]
+	switch c.parsed.Social {
+	case question.Greeting:
+		return c.say(tr(c.lang, "hello", example))
+	case question.Thanks:
+		return c.say(tr(c.lang, "thanks", example))
+	}
+	return c.say(tr(c.lang, "about", example, cmdHelp.Word(c.lang)))
 }
 
 func truncate(s string, n int) string {

@@ -1,10 +1,13 @@
 package bot
 
 import (
+	"cmp"
 	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"knoop/bot/question"
 )
 
 // MaxMessageBytes is the longest message Knoop reads. Longer ones get a
@@ -18,42 +21,24 @@ type Parsed struct {
 	Lang    string // EN or NL when the wording tells, else ""
 	Natural bool   // a natural-language question or sentence, not a command word
 	Word    string // the first word as typed, for suggestions
+	// Social is small talk Knoop answers kindly when Command is "":
+	// question.Greeting, question.Thanks or question.About.
+	Social string
 }
 
 // prefixes that address Knoop explicitly; adapters pass them through.
 var prefixRE = regexp.MustCompile(`(?i)^\s*(?:/knoop|!knoop|@knoop|knoop)\b[\s:,]*`)
 
-// natural maps free phrasing to commands. Order matters: the first match
-// wins, so the more specific patterns come first.
+// natural maps sentences that commit or announce an absence to commands.
+// Who-questions are read by package question, which needs no templates.
+// Order matters: the first match wins, so the more specific patterns come
+// first.
 var natural = []struct {
 	re   *regexp.Regexp
 	cmd  string
 	lang string
 }{
-	// English who-questions.
-	{re(`^(?:so\s+|hey\s+|hi\s+)?who(?:['’]s|\s+is|\s+are)\s+(?:really\s+|very\s+|any\s+|the\s+)?(?:good|great|skilled|experienced|strong|an?\s+expert|expert|the\s+expert|knowledgeable|best)\s+(?:at|in|with|on|about|for)\s+(.+)`), "who", EN},
-	{re(`^who\s+(?:here\s+)?knows?\s+(?:a\s+lot\s+|anything\s+|something\s+|much\s+|more\s+)?(?:about\s+|of\s+)?(.+)`), "who", EN},
-	{re(`^(?:(?:does|do)\s+)?(?:anyone|anybody|someone|somebody|any\s+of\s+you)\s+(?:here\s+)?knows?\s+(?:anything\s+|something\s+|a\s+lot\s+|much\s+)?(?:about\s+|of\s+)?(.+)`), "who", EN},
-	{re(`^(?:is\s+there\s+|are\s+there\s+)?(?:anyone|anybody|someone|somebody|people)\s+(?:here\s+)?(?:(?:with|who\s+has|who\s+have|that\s+has)\s+(?:any\s+|some\s+)?(?:experience|expertise|knowledge|background)\s+(?:in|with|of|on|about)|(?:familiar|experienced)\s+(?:with|in))\s+(.+)`), "who", EN},
-	{re(`^(?:does|do|has)\s+(?:anyone|anybody|someone|somebody|any\s+of\s+you)\s+(?:here\s+)?(?:have|has|got)\s+(?:any\s+|some\s+)?(?:experience|expertise|knowledge|background)\s+(?:in|with|of|on|about)\s+(.+)`), "who", EN},
-	{re(`^(?:do|does)\s+(?:you|anyone|anybody)\s+know\s+(?:anyone|anybody|someone|somebody)\s+(?:who|that|with)\s+(.+)`), "who", EN},
-	{re(`^who\s+(?:has|have)\s+(?:worked\s+(?:on|with|in)|(?:any\s+|some\s+)?(?:experience|expertise|knowledge)\s+(?:in|with|of|on|about))\s+(.+)`), "who", EN},
-	{re(`^(?:any|are\s+there\s+any)\s+experts?\s+(?:on|in|at|for)\s+(.+)`), "who", EN},
-	{re(`^(?:i['’]?m|i\s+am|we['’]?re|we\s+are)\s+looking\s+for\s+(?:someone|somebody|an?\s+expert|expertise|people)\s+(?:in|on|for|with|who\s+knows(?:\s+about)?)\s+(.+)`), "who", EN},
-	{re(`^who\s+can\s+(?:help\s+(?:me\s+|us\s+)?(?:with|on)\s+)?(.+)`), "who", EN},
-	// Dutch who-questions.
-	{re(`^wie\s+(?:is|zijn)\s+(?:er\s+)?(?:hier\s+)?(?:heel\s+|echt\s+|erg\s+)?(?:goed|sterk|handig|ervaren|thuis|deskundig|expert|specialist|de\s+expert|de\s+specialist)\s+(?:in|met|op|bij)\s+(.+)`), "who", NL},
-	{re(`^wie\s+weet\s+(?:er\s+)?(?:hier\s+)?(?:iets|veel|alles|meer|wat)?\s*(?:van|over|af\s+van)\s+(.+)`), "who", NL},
-	{re(`^wie\s+(?:heeft|hebben)\s+(?:er\s+)?(?:ervaring|verstand|kennis|expertise)\s+(?:met|van|in|op|over)\s+(.+)`), "who", NL},
-	{re(`^wie\s+kan\s+(?:er\s+)?(?:ons\s+|me\s+|mij\s+)?(?:helpen\s+(?:met|bij)\s+)?(.+)`), "who", NL},
-	{re(`^wie\s+kent\s+(?:er\s+)?(?:iets\s+van\s+)?(.+)`), "who", NL},
-	{re(`^(?:is\s+er\s+|zijn\s+er\s+)?(?:iemand|mensen)\s+(?:hier\s+)?(?:met\s+)?(?:ervaring|verstand|kennis|expertise)\s+(?:met|van|in|op|over)\s+(.+)`), "who", NL},
-	{re(`^(?:heeft|hebben)\s+(?:er\s+)?(?:iemand|jullie|mensen)\s+(?:hier\s+)?(?:ervaring|verstand|kennis|expertise)\s+(?:met|van|in|op|over)\s+(.+)`), "who", NL},
-	{re(`^(?:is\s+er\s+|zijn\s+er\s+)?(?:iemand|mensen)\s+(?:hier\s+)?die\s+(.+)`), "who", NL},
-	{re(`^weet\s+iemand\s+(?:hier\s+)?(?:iets\s+|veel\s+|meer\s+)?(?:van|over)\s+(.+)`), "who", NL},
-	{re(`^(?:ken|kent|kennen)\s+(?:je|jij|jullie|u)\s+iemand\s+(?:die|met|voor)\s+(.+)`), "who", NL},
-	{re(`^(?:ik\s+zoek|wij\s+zoeken|we\s+zoeken)\s+(?:iemand|een\s+expert|een\s+specialist|expertise)\s+(?:in|op|voor|met|die)\s+(.+)`), "who", NL},
-	// Commitments said as a sentence.
+	// Absences said as a sentence.
 	// "I'll be away until …" is an absence, not a commitment: before those.
 	{re(`^(?:i\s+will\s+be|i['’]ll\s+be|i\s+am|i['’]m)\s+(?:away|on\s+(?:holiday|vacation|leave)|out\s+of\s+(?:the\s+)?office)\s+((?:until|till|til)\s+.+)`), "away", EN},
 	{re(`^ik\s+ben\s+(?:afwezig|weg|op\s+vakantie|met\s+verlof|vrij)\s+((?:tot|t/m|tot\s+en\s+met)\s+.+)`), "away", NL},
@@ -66,13 +51,6 @@ var natural = []struct {
 }
 
 func re(s string) *regexp.Regexp { return regexp.MustCompile(`(?is)` + s) }
-
-// topicNoise is trimmed from the end of a who-topic: "…verstand heeft van
-// subsidies" keeps "subsidies", "LNG bunkering?" keeps "LNG bunkering".
-var (
-	topicLead  = re(`^(?:(?:veel\s+|wat\s+|iets\s+)?(?:verstand|ervaring|kennis)\s+(?:(?:heeft|hebben)\s+)?(?:van|met|over|in)\s+|(?:goed|sterk)\s+is\s+in\s+|(?:iets\s+|veel\s+|wat\s+|meer\s+)?weet\s+(?:van|over)\s+|knows\s+about\s+|(?:has\s+|have\s+)?(?:experience|expertise|knowledge)\s+(?:in|with|of|on|about)\s+|is\s+(?:good|great|experienced)\s+(?:at|in|with)\s+|about\s+|in\s+|over\s+|van\s+|met\s+)`)
-	topicTrail = re(`\s+(?:heeft|hebben|kan|kunnen|doet|weet|kent|is|here|hier|in\s+(?:this|the|our|ons|het|dit)\s+(?:network|netwerk)|please|graag)$`)
-)
 
 // Clean makes a raw line safe to parse: invalid UTF-8 replaced, control
 // characters (NUL included) turned into spaces, runs of space collapsed.
@@ -113,39 +91,37 @@ func Parse(text string) Parsed {
 	if word == "" {
 		word = strings.ToLower(first) // "?" is itself a command word
 	}
-	// Natural phrasing first: "who is good at X" starts with the command
-	// word "who" but its topic is X.
 	line := strings.TrimRight(text, " ?!.")
 	for _, n := range natural {
 		if m := n.re.FindStringSubmatch(line); m != nil {
-			args := strings.TrimSpace(m[1])
-			if n.cmd == "who" {
-				args = cleanTopic(args)
-			}
-			if args == "" {
-				continue
-			}
-			return Parsed{Command: n.cmd, Args: args, Lang: n.lang, Natural: true, Word: word}
+			return Parsed{Command: n.cmd, Args: strings.TrimSpace(m[1]), Lang: n.lang, Natural: true, Word: word}
 		}
 	}
-	if c, lang, ok := lookup(word); ok {
+	c, lang, isCommand := lookup(word)
+	if isCommand && c != cmdWho {
 		return Parsed{Command: c.Name, Args: strings.TrimSpace(rest), Lang: lang, Word: word}
+	}
+	// "who is good at X" starts with the command word "who" but its topic
+	// is X; "who X" is the command.
+	if q, ok := question.Who(text); ok {
+		if q.Lang == "" {
+			q.Lang = lang
+		}
+		return Parsed{Command: cmdWho.Name, Args: q.Topic, Lang: q.Lang, Natural: true, Word: word}
+	}
+	if isCommand {
+		if topic, ok := question.TopicOf(rest); ok {
+			return Parsed{Command: c.Name, Args: topic, Lang: lang, Word: word}
+		}
+	}
+	if kind, lang := question.Social(text); kind != "" {
+		return Parsed{Args: text, Word: word, Lang: cmp.Or(lang, detectLang(text)), Social: kind}
 	}
 	return Parsed{Args: text, Word: word, Lang: detectLang(text)}
 }
 
-func cleanTopic(t string) string {
-	for range 3 {
-		before := t
-		t = strings.TrimSpace(topicLead.ReplaceAllString(t, ""))
-		t = strings.TrimSpace(topicTrail.ReplaceAllString(t, ""))
-		t = strings.Trim(t, " ?!.,\"'")
-		if t == before {
-			break
-		}
-	}
-	return t
-}
+// cleanTopic trims the frame around a who-topic ("about X here" → "X").
+func cleanTopic(t string) string { return question.Topic(t) }
 
 // lookup finds a command by its name or an alias. The language is EN for
 // an English word, NL for a Dutch one and "" for words both use.
@@ -158,20 +134,24 @@ func lookup(word string) (*Command, string, bool) {
 }
 
 // Suggest returns the command word nearest to word, or "" if none is
-// close enough to be a likely typo. Words under three letters get no
-// suggestion: "I", "we" and "de" start sentences, they are not typos of
-// "?", "me" or "due".
+// close enough to be a likely typo. How close depends on the word's
+// length, in half edits (see typoDistance): a word of up to four letters
+// only with two letters swapped ("hlep", "wei"), up to seven letters with
+// one edit, longer ones with two. A common word of either language is
+// never a typo: "does" is not "doel", "I", "we" and "de" start sentences.
 func Suggest(word string) string {
 	n := utf8.RuneCountInString(word)
-	if n < 3 || len(word) > 40 {
+	if n < 3 || len(word) > 40 || dutchMarkers[word] || englishMarkers[word] {
 		return ""
 	}
-	// Distances are in half edits (see typoDistance): up to two edits for
-	// longer words, one for short ones, a swap counting half.
-	best, bestD := "", 5
-	if n <= 4 {
-		bestD = 3
+	limit := 4
+	switch {
+	case n <= 4:
+		limit = 1
+	case n <= 7:
+		limit = 2
 	}
+	best, bestD := "", limit+1
 	for _, w := range commandWords() {
 		if d := typoDistance(word, w); d < bestD {
 			best, bestD = w, d

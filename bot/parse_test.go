@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -20,15 +21,23 @@ type parseCase struct {
 	Lang    string `json:"lang"`
 }
 
+// loadParseCorpus reads the development corpus: testdata/commands.json
+// and the who-phrasings of testdata/who_dev.json. The held-out phrasings
+// (testdata/who_heldout.json) are not part of it.
 func loadParseCorpus(tb testing.TB) []parseCase {
 	tb.Helper()
-	b, err := os.ReadFile("testdata/commands.json")
+	return append(loadCases(tb, "testdata/commands.json"), loadCases(tb, "testdata/who_dev.json")...)
+}
+
+func loadCases(tb testing.TB, path string) []parseCase {
+	tb.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	var cs []parseCase
 	if err := json.Unmarshal(b, &cs); err != nil {
-		tb.Fatalf("testdata/commands.json: %v", err)
+		tb.Fatalf("%s: %v", path, err)
 	}
 	return cs
 }
@@ -174,7 +183,7 @@ func TestSuggest(t *testing.T) {
 	}
 	for _, w := range []string{
 		"", "i", "x", "we", "de", "my", "?!", "xyzzy", "banana", "qwertyuiop", "blah", "the", "lorem",
-		"supercalifragilistic", strings.Repeat("a", 41), strings.Repeat("z", 3000), "\U0001F44D", "מימן",
+		"supercalifragilistic", "does", "over", "goed", "with", strings.Repeat("a", 41), strings.Repeat("z", 3000), "\U0001F44D", "מימן",
 	} {
 		if s := bot.Suggest(w); s != "" {
 			t.Errorf("Suggest(%q) = %q, want no suggestion", w, s)
@@ -230,5 +239,45 @@ func TestClean(t *testing.T) {
 		if !ok && got != "" {
 			t.Errorf("Clean(%s) refused but returned %d bytes", c.name, len(got))
 		}
+	}
+}
+
+// whoPassRate parses every case of a phrasing file and returns the share
+// read as expected, and the misses. A case passes when the command and
+// the topic match, and the language too when the case names one.
+func whoPassRate(t *testing.T, path string) (float64, []string) {
+	t.Helper()
+	cases := loadCases(t, path)
+	var misses []string
+	for _, c := range cases {
+		cleaned, _ := bot.Clean(c.Text)
+		p := bot.Parse(cleaned)
+		if p.Command != c.Command || strings.TrimSpace(p.Args) != c.Args || c.Lang != "" && p.Lang != c.Lang {
+			misses = append(misses, fmt.Sprintf("%q: got %s %q %s, want %s %q %s", c.Text, p.Command, p.Args, p.Lang, c.Command, c.Args, c.Lang))
+		}
+	}
+	return 1 - float64(len(misses))/float64(len(cases)), misses
+}
+
+// TestWhoPhrasings reports how many who-phrasings are understood: the
+// development file (every case must pass, TestParseCorpus asserts each
+// one) and the held-out file, written together with the development file
+// before the parser and never used to tune it. The issue's bar for the
+// held-out file is 90 %; the floor asserted here is a little under what
+// the parser reached when it was first measured, so a change that loses
+// ground fails. Do not tune the parser on the held-out misses it logs.
+func TestWhoPhrasings(t *testing.T) {
+	dev, _ := whoPassRate(t, "testdata/who_dev.json")
+	held, misses := whoPassRate(t, "testdata/who_heldout.json")
+	t.Logf("who-phrasings understood: development %.1f %%, held out %.1f %%", 100*dev, 100*held)
+	for _, m := range misses {
+		t.Logf("held-out miss: %s", m)
+	}
+	if dev < 1 {
+		t.Errorf("development phrasings: %.1f %% understood, want all", 100*dev)
+	}
+	const floor = 0.95 // 62 of 64 on first measurement (96.9 %)
+	if held < floor {
+		t.Errorf("held-out phrasings: %.1f %% understood, want at least %.0f %%", 100*held, 100*floor)
 	}
 }
