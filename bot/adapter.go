@@ -21,9 +21,23 @@ type Message struct {
 	UserName  string // display name, if the adapter knows it
 	Text      string // the text, with the bot's own mention or prefix left in or out
 	Direct    bool   // said in a direct-message room
-	// Coordinator is set by the adapter from the platform's rights
-	// (Slack: configured admins; Matrix: power level ≥ 50).
+	// Coordinator is set by the adapter from the platform's explicit
+	// rights (Slack: configured admins; Matrix: configured users or power
+	// level ≥ 50 in the configured coordination rooms), never from rights
+	// in a direct room.
 	Coordinator bool
+	// Guest is set for someone of outside the network's own organisations
+	// who may still use Knoop (Slack Connect users of another workspace,
+	// Matrix users of servers not allowed as members, when configured as
+	// guests): they may ask and commit, are never coordinators, and see
+	// network-wide lists (who-answers, everyone's commitments, asks, goals,
+	// others' profiles) only in a direct message.
+	Guest bool
+	// Shared is set for a room where people who are not members of the
+	// network can read along (a Slack Connect channel, a Matrix room with
+	// people of servers not allowed). Network-wide lists asked there are
+	// answered privately, and no digest is scheduled or posted there.
+	Shared bool
 	// Hints the adapter has about the member, used when a member is first
 	// seen or has no preference of their own.
 	Timezone string

@@ -112,6 +112,9 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 		r.add(Text, tr(lang, "too_long", MaxMessageBytes))
 		return r
 	}
+	if msg.Guest {
+		msg.Coordinator = false // rights are for the network's own members
+	}
 	p := Parse(text)
 	if r, over := b.limited(msg, p); over {
 		return r
@@ -145,6 +148,12 @@ func (b *Bot) Handle(ctx context.Context, msg Message) (reply Reply) {
 	if r.Lang == "" {
 		r.Lang = c.lang
 	}
+	if (msg.Guest || msg.Shared) && !msg.Direct && c.cmd.NetworkWide {
+		// What the network's members said and did reaches a guest, or a
+		// room guests read, only privately (Slack: shown to the asker
+		// only; Matrix: their direct room).
+		r.Private = true
+	}
 	return r
 }
 
@@ -163,12 +172,14 @@ func (c *call) load() error {
 		c.net = net
 	}
 	net := c.net
-	me, err := c.b.store.EnsureMemberAt(c.ctx, net.ID, c.msg.Platform, c.msg.UserID, c.msg.UserName, c.now)
+	// Names come from the platform as their owner typed them.
+	name := cleanName(c.msg.UserName, MaxNameLen)
+	me, err := c.b.store.EnsureMemberAt(c.ctx, net.ID, c.msg.Platform, c.msg.UserID, name, c.now)
 	if err != nil {
 		return err
 	}
-	if me.OrgID == 0 && c.msg.OrgHint != "" {
-		if _, err := c.b.store.SetOrganisation(c.ctx, me.ID, truncate(c.msg.OrgHint, maxOrgLen)); err != nil {
+	if org := cleanName(c.msg.OrgHint, maxOrgLen); me.OrgID == 0 && org != "" {
+		if _, err := c.b.store.SetOrganisation(c.ctx, me.ID, org); err != nil {
 			return err
 		}
 		if me, err = c.b.store.Member(c.ctx, me.ID); err != nil {

@@ -16,6 +16,10 @@ type Command struct {
 	Usage       [2]string
 	Examples    [2][]string
 	Coordinator bool // only coordinators may run it (with arguments, for charter and goal)
+	// NetworkWide commands list what others in the network said or did
+	// (who-answers, commitments, asks, goals): a guest sees their answer
+	// only privately. (A profile of someone else is too: runProfile.)
+	NetworkWide bool
 	run         func(c *call) Reply
 }
 
@@ -53,6 +57,9 @@ func init() {
 	cmdDigest.run = runDigest
 	cmdNudges.run = runNudges
 	cmdReassign.run = runReassign
+	for _, c := range []*Command{cmdWho, cmdAsks, cmdCommitments, cmdGoals, cmdGoal} {
+		c.NetworkWide = true
+	}
 	registry = []*Command{
 		cmdWho, cmdAsk, cmdAsks, cmdIntro, cmdIntros,
 		cmdSkills, cmdOrg, cmdProfile, cmdEndorse, cmdAway, cmdBack, cmdLanguage, cmdTimezone,

@@ -46,6 +46,10 @@ var (
 func runDigest(c *call) Reply {
 	arg := strings.ToLower(strings.TrimSpace(c.args))
 	loc := c.netLocation()
+	if c.msg.Shared && arg != "" && !offWords[arg] {
+		// A digest lists the whole network: not where guests read.
+		return c.say(tr(c.lang, "digest_shared"))
+	}
 	switch {
 	case arg == "":
 		s, err := c.b.store.ScheduleFor(c.ctx, c.msg.Platform, c.msg.RoomID)

@@ -24,8 +24,8 @@ var catalog = map[string][2]string{
 	"bad_date":       {"I can't read “%s” as a date. Try 2026-12-15, 15-12-2026, next friday or end of december.", "Ik kan “%s” niet als datum lezen. Probeer 15-12-2026, 2026-12-15, volgende week vrijdag of eind december."},
 	"date_past":      {"%s has already passed. Pick a date from today on.", "%s is al voorbij. Kies een datum vanaf vandaag."},
 	"member_unknown": {"I don't know a member called %s in this network.", "Ik ken geen lid %s in dit netwerk."},
-	"member_ambiguous": {"%s could be several members: %s. Use their full name.",
-		"%s kan meerdere leden zijn: %s. Gebruik de volledige naam."},
+	"member_ambiguous": {"%s could be several members: %s. Mention the one you mean (@…) or use their full name.",
+		"%s kan meerdere leden zijn: %s. Noem het juiste lid (@…) of gebruik de volledige naam."},
 
 	// who
 	"who_what":      {"Who is good at what? For example `who cold chain`.", "Wie is ergens goed in? Bijvoorbeeld `wie koelketen`."},
@@ -141,6 +141,7 @@ var catalog = map[string][2]string{
 	"digest_set":             {"Digest set: %s (%s). Next: %s.", "Digest ingesteld: %s (%s). Volgende: %s."},
 	"digest_off":             {"Digest turned off for this room.", "Digest uitgezet voor deze ruimte."},
 	"digest_was_off":         {"There was no digest in this room; nothing changed.", "Er was geen digest in deze ruimte; er is niets veranderd."},
+	"digest_shared":          {"This room is shared with people outside the network, and a digest lists the whole network. Set the digest in a room of your own members.", "Deze ruimte wordt gedeeld met mensen buiten het netwerk, en een digest toont het hele netwerk. Stel de digest in een ruimte van je eigen leden in."},
 	"digest_bad":             {"I can't read that schedule. Try `%[1]s every monday 09:00`, `%[1]s every weekday 8:30`, `%[1]s off`, `%[1]s now` or a cron line such as `%[1]s 0 9 * * 1`.", "Dat schema kan ik niet lezen. Probeer `%[1]s elke maandag 9:00`, `%[1]s elke werkdag 8.30`, `%[1]s uit`, `%[1]s nu` of een cronregel zoals `%[1]s 0 9 * * 1`."},
 	"digest_often":           {"That would post a digest more than once an hour. Pick a calmer schedule, for example `%s every monday 09:00`.", "Dan komt er vaker dan eens per uur een digest. Kies een rustiger schema, bijvoorbeeld `%s elke maandag 9:00`."},
 	"digest_title":           {"Digest — %s", "Digest — %s"},

@@ -18,6 +18,21 @@ const (
 	maxTextLen   = 500
 )
 
+// MaxNameLen is the longest display name kept, in characters: longer
+// names from a platform are cut.
+const MaxNameLen = 80
+
+// cleanName makes a name from a platform (display name, organisation
+// hint) safe to store and show: Clean (no control or bidi characters,
+// spaces collapsed), then at most n characters.
+func cleanName(s string, n int) string {
+	if len(s) > 4*n+64 {
+		s = s[:4*n+64] // Clean refuses huge input; a name needs no more
+	}
+	s, _ = Clean(strings.ToValidUTF8(s, ""))
+	return truncate(s, n)
+}
+
 var cmdSkills = &Command{
 	Name:      "skills",
 	EnAliases: []string{"skill"},
@@ -204,47 +219,78 @@ func runOrg(c *call) Reply {
 	return c.say(tr(c.lang, "org_set", stored))
 }
 
-var mentionRE = regexp.MustCompile(`^<@([A-Za-z0-9._=\-/:]+)(?:\|[^>]*)?>$`)
+var mentionRE = regexp.MustCompile(`^<@([^<>|\s]+)(?:\|[^>]*)?>$`)
 
-// resolve finds the member a reference (@anna, Anna, a platform id or a
-// Slack-style <@U123>) means. On failure it returns the reply to send.
+// resolve finds the member a reference means. A mention is an id and is
+// looked up by id only: "<@U123>" (how adapters pass platform mentions),
+// or "@x" / "x" where x is a member's platform user id on the asker's
+// platform ("@U123" from Slack, "@anna:example.org" from Matrix, "@bob" in
+// the console). Anything else is a name: one member with that display
+// name (whole, or its first word) is that member; several get a question
+// back, never a guess. On failure it returns the reply to send.
 func (c *call) resolve(ref string) (store.Member, *Reply) {
-	ref = strings.TrimRight(strings.TrimSpace(ref), ",.:;?!")
+	ref = strings.TrimRight(strings.TrimSpace(ref), ",.;?!")
+	if len(ref) > 255 {
+		r := c.say(tr(c.lang, "member_unknown", truncate(ref, 40)))
+		return store.Member{}, &r
+	}
 	if m := mentionRE.FindStringSubmatch(ref); m != nil {
-		ref = m[1]
+		mem, err := c.b.store.MemberByUserID(c.ctx, c.net.ID, c.msg.Platform, m[1])
+		if err != nil {
+			return store.Member{}, c.memberNotFound(ref, err)
+		}
+		return mem, nil
 	}
-	candidates := []string{ref}
-	if strings.HasPrefix(ref, "@") {
-		candidates = append(candidates, strings.TrimPrefix(ref, "@"))
-	}
-	for _, cand := range candidates {
-		if cand == "" || len(cand) > 255 {
+	ref = strings.TrimRight(ref, ":")
+	for _, id := range []string{ref, strings.TrimPrefix(ref, "@")} {
+		if id == "" {
 			continue
 		}
-		ms, err := c.b.store.FindMembers(c.ctx, c.net.ID, cand)
-		if err != nil {
+		mem, err := c.b.store.MemberByUserID(c.ctx, c.net.ID, c.msg.Platform, id)
+		if err == nil {
+			return mem, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
 			r := c.fail(err)
 			return store.Member{}, &r
 		}
-		switch {
-		case len(ms) == 1:
-			return ms[0], nil
-		case len(ms) > 1 && !strings.EqualFold(ms[0].DisplayName, ms[1].DisplayName) && strings.EqualFold(ms[0].DisplayName, cand):
-			return ms[0], nil
-		case len(ms) > 1:
-			names := make([]string, len(ms))
-			for i, m := range ms {
-				names[i] = m.DisplayName
-				if m.OrgName != "" {
-					names[i] += " (" + m.OrgName + ")"
-				}
-			}
-			r := c.say(tr(c.lang, "member_ambiguous", truncate(ref, 40), strings.Join(names, ", ")))
-			return store.Member{}, &r
+	}
+	name := strings.TrimPrefix(ref, "@")
+	if name == "" {
+		r := c.say(tr(c.lang, "member_unknown", truncate(ref, 40)))
+		return store.Member{}, &r
+	}
+	ms, err := c.b.store.FindMembers(c.ctx, c.net.ID, name)
+	if err != nil {
+		r := c.fail(err)
+		return store.Member{}, &r
+	}
+	switch len(ms) {
+	case 0:
+		r := c.say(tr(c.lang, "member_unknown", truncate(ref, 40)))
+		return store.Member{}, &r
+	case 1:
+		return ms[0], nil
+	}
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = m.DisplayName
+		if m.OrgName != "" {
+			names[i] += " (" + m.OrgName + ")"
 		}
 	}
-	r := c.say(tr(c.lang, "member_unknown", truncate(ref, 40)))
+	r := c.say(tr(c.lang, "member_ambiguous", truncate(ref, 40), strings.Join(names, ", ")))
 	return store.Member{}, &r
+}
+
+// memberNotFound is the reply for a mention of nobody known here.
+func (c *call) memberNotFound(ref string, err error) *Reply {
+	if errors.Is(err, store.ErrNotFound) {
+		r := c.say(tr(c.lang, "member_unknown", truncate(ref, 40)))
+		return &r
+	}
+	r := c.fail(err)
+	return &r
 }
 
 func runProfile(c *call) Reply {
@@ -267,7 +313,8 @@ func runProfile(c *call) Reply {
 	if err != nil {
 		return c.fail(err)
 	}
-	r := Reply{Lang: c.lang}
+	// Someone else's profile is network-wide knowledge: private to a guest.
+	r := Reply{Lang: c.lang, Private: (c.msg.Guest || c.msg.Shared) && !c.msg.Direct && m.ID != c.me.ID}
 	head := m.DisplayName
 	if head == "" {
 		head = m.PlatformUserID

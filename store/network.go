@@ -188,17 +188,31 @@ func (q *Queries) Member(ctx context.Context, id int64) (Member, error) {
 	return m, nil
 }
 
-// FindMembers resolves a reference typed by a member (a platform user id,
-// or a display name, whole or its first word) to the members it may mean.
-func (q *Queries) FindMembers(ctx context.Context, networkID int64, ref string) ([]Member, error) {
-	ref = strings.TrimSpace(ref)
+// MemberByUserID finds the member with a platform user id in a network,
+// as a mention names them. Forgotten members are not found: ErrNotFound.
+func (q *Queries) MemberByUserID(ctx context.Context, networkID int64, platform, userID string) (Member, error) {
+	m, err := scanMember(q.db.QueryRow(ctx, `SELECT `+memberColumns+`
+		FROM members m LEFT JOIN organisations o ON o.id = m.org_id
+		WHERE m.network_id = $1 AND m.platform = $2 AND m.platform_user_id = $3 AND m.forgotten_at IS NULL`,
+		networkID, platform, userID))
+	if err != nil {
+		return Member{}, fmt.Errorf("member by user id: %w", interpret(err))
+	}
+	return m, nil
+}
+
+// FindMembers lists the members a name typed by a member may mean: their
+// display name, whole or its first word, case-insensitively (at most 5).
+// It never matches ids: a mention is resolved by MemberByUserID, so a
+// display name cannot capture another member's mention.
+func (q *Queries) FindMembers(ctx context.Context, networkID int64, name string) ([]Member, error) {
+	name = strings.TrimSpace(name)
 	rows, err := q.db.Query(ctx, `SELECT `+memberColumns+`
 		FROM members m LEFT JOIN organisations o ON o.id = m.org_id
 		WHERE m.network_id = $1 AND m.forgotten_at IS NULL AND (
-			m.platform_user_id = $2 OR lower(m.display_name) = lower($2)
-			OR lower(split_part(m.display_name, ' ', 1)) = lower($2))
-		ORDER BY (m.platform_user_id = $2) DESC, (lower(m.display_name) = lower($2)) DESC, m.id
-		LIMIT 5`, networkID, ref)
+			lower(m.display_name) = lower($2) OR lower(split_part(m.display_name, ' ', 1)) = lower($2))
+		ORDER BY (lower(m.display_name) = lower($2)) DESC, m.id
+		LIMIT 5`, networkID, name)
 	if err != nil {
 		return nil, fmt.Errorf("find members: %w", interpret(err))
 	}

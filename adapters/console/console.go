@@ -195,10 +195,28 @@ func (a *Adapter) printReply(r bot.Reply) {
 	a.printf("%s\n\n", bot.RenderText(r))
 }
 
+// printf writes to the terminal. Everything printed passes through
+// printable, so no text a member (or a platform) supplied can move the
+// cursor, clear the screen, set the window title or plant a hyperlink.
 func (a *Adapter) printf(format string, args ...any) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	fmt.Fprintf(a.out, format, args...)
+	io.WriteString(a.out, printable(fmt.Sprintf(format, args...)))
+}
+
+// printable drops control characters (ESC and with it every escape
+// sequence's introducer, BEL, backspace, carriage return, the C1 range)
+// and bidirectional controls, keeping line breaks.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' {
+			return r
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // Send implements bot.Adapter: messages the bot starts itself are printed

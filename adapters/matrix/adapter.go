@@ -26,14 +26,34 @@ import (
 // Platform is the name Matrix members and rooms are stored under.
 const Platform = "matrix"
 
+// What Knoop does with people of servers not in Config.Allow.
+const (
+	ExternalIgnore = "ignore"
+	ExternalGuest  = "guest"
+	ExternalMember = "member"
+)
+
 // Config is the [matrix] section of config.toml.
 type Config struct {
-	Homeserver  string   // https://matrix.example.org
-	UserID      string   // @knoop:example.org
-	AccessToken string   // or Password, used once; the token is kept
-	Password    string   //
-	Allow       []string // servers ("example.org") or users whose invites are accepted; empty: the bot's own server
-	Prefix      string   // command prefix; default "!knoop"
+	Homeserver  string // https://matrix.example.org
+	UserID      string // @knoop:example.org
+	AccessToken string // or Password, used once; the token is kept
+	Password    string //
+	// Allow lists the servers ("example.org") or users ("@anna:example.org")
+	// whose people are members: their invites are accepted and their
+	// messages answered. Empty: the bot's own server.
+	Allow []string
+	// External says what happens to everyone else who writes in a room
+	// Knoop is in: "ignore" (the default: not answered, nothing stored),
+	// "guest" (answered as guests, see bot.Message.Guest) or "member".
+	External string
+	// Coordinators are user ids with coordinator rights. Everyone with
+	// power level 50 or more in one of CoordinationRooms (room ids) is a
+	// coordinator too. Rights never come from the room a message is sent
+	// in, so never from a direct room, where everyone is admin.
+	Coordinators      []string
+	CoordinationRooms []string
+	Prefix            string // command prefix; default "!knoop"
 	// Metrics receives reconnects and adapter errors; nil: not counted.
 	Metrics *metrics.Metrics
 	// HTTPTimeout bounds every request to the homeserver, the response
@@ -60,11 +80,12 @@ func httpClient(timeout time.Duration) *http.Client {
 
 // Adapter is Knoop on one Matrix account.
 type Adapter struct {
-	cfg   Config
-	cli   *mautrix.Client
-	log   *slog.Logger
-	me    id.UserID
-	allow map[string]bool
+	cfg          Config
+	cli          *mautrix.Client
+	log          *slog.Logger
+	me           id.UserID
+	allow        map[string]bool
+	coordinators map[id.UserID]bool
 
 	queue   bot.Queue
 	work    sync.WaitGroup
@@ -75,15 +96,11 @@ type Adapter struct {
 	conn metrics.Conn // what Ready reports
 
 	mu     sync.Mutex
-	direct map[id.RoomID]bool // rooms with only Knoop and one member
-	levels map[id.RoomID]cachedLevels
-	dms    map[id.UserID]id.RoomID // a direct room per member, for reminders
-	keeper bot.StateKeeper         // set at Run's start, also on a standby replica
-}
-
-type cachedLevels struct {
-	pl *event.PowerLevelsEventContent
-	at time.Time
+	direct map[id.RoomID]bool                           // rooms with only Knoop and one member
+	shared map[id.RoomID]bool                           // rooms where people who are not members read along
+	levels map[id.RoomID]*event.PowerLevelsEventContent // kept current by the sync
+	dms    map[id.UserID]id.RoomID                      // a direct room per member, for reminders
+	keeper bot.StateKeeper                              // set at Run's start, also on a standby replica
 }
 
 var (
@@ -106,6 +123,18 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	if cfg.Prefix == "" {
 		cfg.Prefix = "!knoop"
 	}
+	switch cfg.External {
+	case "":
+		cfg.External = ExternalIgnore
+	case ExternalIgnore, ExternalGuest, ExternalMember:
+	default:
+		return nil, fmt.Errorf("matrix: external = %q: want %q, %q or %q", cfg.External, ExternalIgnore, ExternalGuest, ExternalMember)
+	}
+	for _, r := range cfg.CoordinationRooms {
+		if !strings.HasPrefix(r, "!") {
+			return nil, fmt.Errorf("matrix: coordination room %q is not a room id (!…:server)", r)
+		}
+	}
 	cli, err := mautrix.NewClient(cfg.Homeserver, me, cfg.AccessToken)
 	if err != nil {
 		return nil, fmt.Errorf("matrix: %w", err)
@@ -116,9 +145,13 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	cli.DefaultHTTPRetries = 4
 	cli.Client = httpClient(cfg.HTTPTimeout)
 	a := &Adapter{cfg: cfg, cli: cli, log: log.With("platform", Platform), me: me, allow: map[string]bool{},
-		direct: map[id.RoomID]bool{}, levels: map[id.RoomID]cachedLevels{}, dms: map[id.UserID]id.RoomID{}}
+		direct: map[id.RoomID]bool{}, shared: map[id.RoomID]bool{}, levels: map[id.RoomID]*event.PowerLevelsEventContent{}, dms: map[id.UserID]id.RoomID{},
+		coordinators: map[id.UserID]bool{}}
 	for _, s := range cfg.Allow {
 		a.allow[s] = true
+	}
+	for _, u := range cfg.Coordinators {
+		a.coordinators[id.UserID(u)] = true
 	}
 	if len(a.allow) == 0 {
 		a.allow[me.Homeserver()] = true
@@ -190,6 +223,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) (runErr error) {
 	syncer.OnEventType(event.EventMessage, func(ctx context.Context, evt *event.Event) { a.onMessage(ctx, h, evt) })
 	syncer.OnEventType(event.EventReaction, func(ctx context.Context, evt *event.Event) { a.onReaction(ctx, h, evt) })
 	syncer.OnEventType(event.StateMember, func(ctx context.Context, evt *event.Event) { a.onMember(ctx, evt) })
+	syncer.OnEventType(event.StatePowerLevels, func(ctx context.Context, evt *event.Event) { a.onPowerLevels(evt) })
 	syncCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	if alive != nil {
@@ -371,6 +405,22 @@ func (a *Adapter) server(user id.UserID) string { return user.Homeserver() }
 
 func (a *Adapter) allowed(user id.UserID) bool {
 	return a.allow[string(user)] || a.allow[a.server(user)]
+}
+
+// standing says whether Knoop answers user, and whether as a guest:
+// people of allowed servers (or allowed themselves) are members, everyone
+// else is what Config.External says.
+func (a *Adapter) standing(user id.UserID) (answer, guest bool) {
+	if a.allowed(user) {
+		return true, false
+	}
+	switch a.cfg.External {
+	case ExternalMember:
+		return true, false
+	case ExternalGuest:
+		return true, true
+	}
+	return false, false
 }
 
 func isCommand(body, prefix string) (string, bool) {

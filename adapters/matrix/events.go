@@ -3,6 +3,9 @@ package matrix
 import (
 	"context"
 	"fmt"
+	"html"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -14,15 +17,15 @@ import (
 	"knoop/bot"
 )
 
-// levelsTTL is how long a room's power levels are trusted.
-const levelsTTL = time.Minute
-
 // onMessage answers m.text messages addressed to Knoop: "!knoop …", a
 // mention, a reply to Knoop, or anything in a direct-message room. Sync
 // handlers run one at a time, so the work is queued per sender.
 func (a *Adapter) onMessage(ctx context.Context, h bot.Handler, evt *event.Event) {
 	if evt.Sender == a.me || a.history(evt) {
 		return
+	}
+	if answer, _ := a.standing(evt.Sender); !answer {
+		return // not a member and guests are not answered: nothing is stored
 	}
 	msg := evt.Content.AsMessage()
 	if msg == nil || msg.MsgType != event.MsgText || msg.Body == "" {
@@ -45,15 +48,45 @@ func (a *Adapter) onMessage(ctx context.Context, h bot.Handler, evt *event.Event
 		}
 		m := a.message(ctx, evt.RoomID, evt.Sender, thread, text)
 		m.MessageID = string(evt.ID)
-		r := h.Handle(ctx, m)
-		if r.IsZero() {
+		a.reply(ctx, evt, evt, thread, m, h.Handle(ctx, m))
+	})
+}
+
+// reply sends the answer r to the message m (event evt, answered as a
+// reply to inReplyTo when given). A private answer asked in a room with
+// others goes to the member's direct room; the room gets one short line
+// saying so.
+func (a *Adapter) reply(ctx context.Context, evt, inReplyTo *event.Event, thread string, m bot.Message, r bot.Reply) {
+	if r.IsZero() {
+		return
+	}
+	room, txn := evt.RoomID, "re-"+string(evt.ID)
+	if r.Private && !m.Direct {
+		dm, err := a.directRoom(ctx, evt.Sender)
+		if err != nil {
+			a.cfg.Metrics.Error("reply")
+			a.log.ErrorContext(ctx, "direct room for a private reply", "member", evt.Sender, "err", err)
+			return // never the room instead: it is private
+		}
+		if _, err := a.send(ctx, dm, nil, "", r, "dm-"+string(evt.ID)); err != nil {
+			a.cfg.Metrics.Error("reply")
+			a.log.ErrorContext(ctx, "private reply failed", "room", dm, "err", err)
 			return
 		}
-		if _, err := a.send(ctx, evt.RoomID, evt, thread, r, "re-"+string(evt.ID)); err != nil {
-			a.cfg.Metrics.Error("reply")
-			a.log.ErrorContext(ctx, "reply failed", "room", evt.RoomID, "err", err)
-		}
-	})
+		note := bot.Reply{Lang: r.Lang, Blocks: []bot.Block{{Kind: bot.Text, Text: sentPrivately(r.Lang)}}}
+		r = note
+	}
+	if _, err := a.send(ctx, room, inReplyTo, thread, r, txn); err != nil {
+		a.cfg.Metrics.Error("reply")
+		a.log.ErrorContext(ctx, "reply failed", "room", room, "err", err)
+	}
+}
+
+func sentPrivately(lang string) string {
+	if lang == bot.NL {
+		return "Ik heb je het antwoord in een direct bericht gestuurd."
+	}
+	return "I sent you the answer in a direct message."
 }
 
 // history reports whether evt is older than this process's first sync
@@ -81,7 +114,7 @@ func (a *Adapter) firstSeen(ctx context.Context, h bot.Handler, evt *event.Event
 // without the prefix, the mention or a reply fallback.
 func (a *Adapter) addressed(ctx context.Context, evt *event.Event, msg *event.MessageEventContent) (string, bool) {
 	msg.RemoveReplyFallback()
-	body := strings.TrimSpace(msg.Body)
+	body := strings.TrimSpace(pillsToIDs(msg))
 	if text, ok := isCommand(body, a.cfg.Prefix); ok {
 		return text, true
 	}
@@ -139,9 +172,38 @@ func (a *Adapter) isDirect(ctx context.Context, room id.RoomID) bool {
 	return d
 }
 
+// isShared reports whether someone in room is not a member (not allowed)
+// while External does not make everyone a member: guests, or people Knoop
+// ignores, read along there. Unknown counts as shared.
+func (a *Adapter) isShared(ctx context.Context, room id.RoomID) bool {
+	if a.cfg.External == ExternalMember {
+		return false
+	}
+	a.mu.Lock()
+	sh, ok := a.shared[room]
+	a.mu.Unlock()
+	if ok {
+		return sh
+	}
+	members, err := a.cli.JoinedMembers(ctx, room)
+	if err != nil {
+		return true
+	}
+	sh = false
+	for u := range members.Joined {
+		if u != a.me && !a.allowed(u) {
+			sh = true
+		}
+	}
+	a.mu.Lock()
+	a.shared[room] = sh
+	a.mu.Unlock()
+	return sh
+}
+
 // message builds the core's message with what the room knows about the
-// sender: display name, the server as organisation hint, coordinator when
-// their power level is 50 or more.
+// sender: display name, the server as organisation hint, whether they are
+// a guest, and whether a coordinator (see coordinator).
 func (a *Adapter) message(ctx context.Context, room id.RoomID, sender id.UserID, thread, text string) bot.Message {
 	name := sender.Localpart()
 	var member event.MemberEventContent
@@ -152,36 +214,104 @@ func (a *Adapter) message(ctx context.Context, room id.RoomID, sender id.UserID,
 	if direct {
 		a.rememberDirect(ctx, sender, room, true)
 	}
+	_, guest := a.standing(sender)
 	return bot.Message{
 		Platform: Platform, RoomID: string(room), ThreadID: thread, UserID: string(sender), UserName: name,
-		Text: text, Direct: direct, Coordinator: a.powerLevel(ctx, room, sender) >= 50,
-		OrgHint: sender.Homeserver(),
+		Text: text, Direct: direct, Guest: guest, Shared: !direct && a.isShared(ctx, room),
+		Coordinator: !guest && a.coordinator(ctx, sender),
+		OrgHint:     sender.Homeserver(),
 		// Every room this account is in belongs to one network.
 		Network: "account:" + string(a.me),
 	}
 }
 
+// coordinator reports whether user has coordinator rights: listed in
+// Config.Coordinators, or power level 50 or more in one of the configured
+// coordination rooms. The room the message was said in does not count
+// (in a direct room everyone is admin).
+func (a *Adapter) coordinator(ctx context.Context, user id.UserID) bool {
+	if a.coordinators[user] {
+		return true
+	}
+	for _, room := range a.cfg.CoordinationRooms {
+		if a.powerLevel(ctx, id.RoomID(room), user) >= 50 {
+			return true
+		}
+	}
+	return false
+}
+
+// powerLevel is user's power level in room. The levels are read once per
+// room and then kept current by onPowerLevels from the sync, so a change
+// counts for the next message handled after it.
 func (a *Adapter) powerLevel(ctx context.Context, room id.RoomID, user id.UserID) int {
 	a.mu.Lock()
-	c, ok := a.levels[room]
+	pl, ok := a.levels[room]
 	a.mu.Unlock()
-	if !ok || time.Since(c.at) > levelsTTL {
-		var pl event.PowerLevelsEventContent
-		if err := a.cli.StateEvent(ctx, room, event.StatePowerLevels, "", &pl); err != nil {
+	if !ok {
+		var fresh event.PowerLevelsEventContent
+		if err := a.cli.StateEvent(ctx, room, event.StatePowerLevels, "", &fresh); err != nil {
+			a.log.WarnContext(ctx, "power levels unreadable", "room", room, "err", err)
 			return 0
 		}
-		c = cachedLevels{pl: &pl, at: time.Now()}
 		a.mu.Lock()
-		a.levels[room] = c
+		if pl, ok = a.levels[room]; !ok { // the sync may have been faster
+			pl = &fresh
+			a.levels[room] = pl
+		}
 		a.mu.Unlock()
 	}
-	return c.pl.GetUserLevel(user)
+	return pl.GetUserLevel(user)
 }
+
+// onPowerLevels keeps the power levels of a room current.
+func (a *Adapter) onPowerLevels(evt *event.Event) {
+	pl := evt.Content.AsPowerLevels()
+	if pl == nil {
+		return
+	}
+	a.mu.Lock()
+	a.levels[evt.RoomID] = pl
+	a.mu.Unlock()
+}
+
+// pillRE finds a user pill in formatted_body: a matrix.to link to a user.
+var pillRE = regexp.MustCompile(`(?is)<a\s[^>]*href="https://matrix\.to/#/(@[^"/?]+)[^"]*"[^>]*>(.*?)</a>`)
+
+// pillsToIDs returns the message's plain body with each user pill's text
+// replaced by the user id it links to, so "endorse Anna cold chain" with a
+// pill becomes "endorse @anna:example.org cold chain" and the core
+// resolves the member by id, not by a name anyone can take.
+func pillsToIDs(msg *event.MessageEventContent) string {
+	body := msg.Body
+	if msg.Format != event.FormatHTML || msg.FormattedBody == "" {
+		return body
+	}
+	for _, m := range pillRE.FindAllStringSubmatch(msg.FormattedBody, 20) {
+		uid, err := url.PathUnescape(m[1])
+		if err != nil {
+			continue
+		}
+		if _, _, err := id.UserID(uid).Parse(); err != nil {
+			continue
+		}
+		label := strings.TrimSpace(html.UnescapeString(tagRE.ReplaceAllString(m[2], "")))
+		if label != "" && strings.Contains(body, label) {
+			body = strings.Replace(body, label, uid, 1)
+		}
+	}
+	return body
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
 
 // onReaction turns ✅ and ⏰ on a commitment message into "done N" and
 // "snooze N" from the member who reacted.
 func (a *Adapter) onReaction(ctx context.Context, h bot.Handler, evt *event.Event) {
 	if evt.Sender == a.me || a.history(evt) {
+		return
+	}
+	if answer, _ := a.standing(evt.Sender); !answer {
 		return
 	}
 	rc := evt.Content.AsReaction()
@@ -209,11 +339,8 @@ func (a *Adapter) onReaction(ctx context.Context, h bot.Handler, evt *event.Even
 		if err != nil || !found || !a.firstSeen(ctx, h, evt) {
 			return
 		}
-		r := h.Handle(ctx, a.message(ctx, evt.RoomID, evt.Sender, "", verb+" "+no))
-		if _, err := a.send(ctx, evt.RoomID, nil, "", r, "re-"+string(evt.ID)); err != nil {
-			a.cfg.Metrics.Error("reply")
-			a.log.ErrorContext(ctx, "reaction reply failed", "err", err)
-		}
+		m := a.message(ctx, evt.RoomID, evt.Sender, "", verb+" "+no)
+		a.reply(ctx, evt, nil, "", m, h.Handle(ctx, m))
 	})
 }
 
@@ -223,6 +350,7 @@ func (a *Adapter) onReaction(ctx context.Context, h bot.Handler, evt *event.Even
 func (a *Adapter) onMember(ctx context.Context, evt *event.Event) {
 	a.mu.Lock()
 	delete(a.direct, evt.RoomID)
+	delete(a.shared, evt.RoomID)
 	a.mu.Unlock()
 	mem := evt.Content.AsMember()
 	if mem == nil || evt.GetStateKey() != string(a.me) || mem.Membership != event.MembershipInvite {

@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"html"
+	"regexp"
 	"strings"
 
 	"knoop/bot"
@@ -21,10 +22,11 @@ func renderHTML(r bot.Reply, prefix string) string {
 		}
 	}
 	for _, bl := range r.Blocks {
-		text := html.EscapeString(bl.Text)
+		text := escape(bl.Text)
 		if bl.Member != "" && strings.HasPrefix(bl.Text, bl.Name) {
-			text = `<a href="https://matrix.to/#/` + html.EscapeString(bl.Member) + `">` + html.EscapeString(bl.Name) + `</a>` +
-				html.EscapeString(strings.TrimPrefix(bl.Text, bl.Name))
+			// The one link Knoop writes: a pill it renders from an id.
+			text = `<a href="https://matrix.to/#/` + html.EscapeString(bl.Member) + `">` + escape(bl.Name) + `</a>` +
+				escape(strings.TrimPrefix(bl.Text, bl.Name))
 		}
 		switch bl.Kind {
 		case bot.Heading:
@@ -46,7 +48,7 @@ func renderHTML(r bot.Reply, prefix string) string {
 			}
 		case bot.Code:
 			closeList()
-			b.WriteString("<pre><code>" + html.EscapeString(bl.Text) + "</code></pre>")
+			b.WriteString("<pre><code>" + escape(bl.Text) + "</code></pre>")
 		default:
 			closeList()
 			b.WriteString("<p>" + text + "</p>")
@@ -60,7 +62,7 @@ func renderHTML(r bot.Reply, prefix string) string {
 			if a.NeedsInput {
 				cmd += " …"
 			}
-			parts[i] = html.EscapeString(a.Label) + ": <code>" + html.EscapeString(cmd) + "</code>"
+			parts[i] = escape(a.Label) + ": <code>" + escape(cmd) + "</code>"
 		}
 		b.WriteString("<p><i>" + strings.Join(parts, " · ") + "</i></p>")
 	}
@@ -70,9 +72,27 @@ func renderHTML(r bot.Reply, prefix string) string {
 	return b.String()
 }
 
+// escape makes text safe for formatted_body: HTML-escaped, and defused.
+func escape(s string) string { return html.EscapeString(defuse(s)) }
+
+var (
+	roomPingRE  = regexp.MustCompile(`(?i)@(room)`)
+	permalinkRE = regexp.MustCompile(`(?i)(matrix)(\.to)`)
+)
+
+// defuse keeps text a member wrote from pinging or linking when Knoop
+// posts it: "@room" would notify the whole room (legacy push rules read
+// the body, and Knoop often holds the power level for it), and a
+// matrix.to permalink is shown by clients as a pill. A word joiner
+// (U+2060, invisible) breaks both without changing what readers see.
+func defuse(s string) string {
+	s = roomPingRE.ReplaceAllString(s, "@\u2060$1")
+	return permalinkRE.ReplaceAllString(s, "$1\u2060$2")
+}
+
 // renderText is the plain body, for clients without HTML.
 func renderText(r bot.Reply) string {
-	t := bot.RenderText(r)
+	t := defuse(bot.RenderText(r))
 	if r.Commitment != 0 {
 		t += "\n✅ = " + doneLabel(r.Lang) + " · ⏰ = " + snoozeLabel(r.Lang)
 	}

@@ -24,7 +24,10 @@ func TestWeeklyDigestAndNudgeInMatrix(t *testing.T) {
 	h := setup(t)
 	ams := bottest.Start.Location()
 	clock := bottest.NewClock(bottest.Start)
-	a, err := matrix.New(matrix.Config{Homeserver: h.srv.URL, UserID: string(h.knoop), Password: h.pw}, bottest.Logger(t))
+	// alice sets the digest: coordinator rights are configured, never
+	// taken from the room she created.
+	a, err := matrix.New(matrix.Config{Homeserver: h.srv.URL, UserID: string(h.knoop), Password: h.pw,
+		Coordinators: []string{string(h.alice.UserID)}}, bottest.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}

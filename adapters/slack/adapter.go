@@ -24,6 +24,13 @@ import (
 // Platform is the name Slack members and rooms are stored under.
 const Platform = "slack"
 
+// How Slack Connect users of another workspace are served (Config.External).
+const (
+	ExternalGuest  = "guest"
+	ExternalMember = "member"
+	ExternalIgnore = "ignore"
+)
+
 // Config is the [slack] section of config.toml.
 type Config struct {
 	BotToken      string   // xoxb-…
@@ -32,7 +39,12 @@ type Config struct {
 	APIURL        string   // base URL of the Web API, ending in "/"; empty: Slack's
 	Mode          string   // "socket" (default) or "http"
 	Admins        []string // user ids with coordinator rights
-	Listen        string   // HTTP mode: address to serve on
+	// External says how Slack Connect users of another workspace are
+	// served: "guest" (the default: they may ask and commit, are never
+	// coordinators, and see network-wide lists only privately), "member"
+	// (like the workspace's own people) or "ignore" (not answered).
+	External string
+	Listen   string // HTTP mode: address to serve on
 	// Metrics receives reconnects and adapter errors; nil: not counted.
 	Metrics *metrics.Metrics
 	// Wait is how long an event may take before it is acknowledged anyway
@@ -68,10 +80,11 @@ type Adapter struct {
 	admins map[string]bool
 	now    func() time.Time
 
-	self  identity // the bot's own user and team, from auth.test
-	users sync.Map // user id → cachedUser
-	teams sync.Map // team id → team name
-	seen  recent   // envelope and event ids this process took
+	self     identity // the bot's own user and team, from auth.test
+	users    sync.Map // user id → cachedUser
+	teams    sync.Map // team id → team name
+	channels sync.Map // channel id → cachedChannel
+	seen     recent   // envelope and event ids this process took
 
 	work  sync.WaitGroup // events being handled, for a clean shutdown
 	queue bot.Queue      // one member's events in order
@@ -109,6 +122,13 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		}
 	default:
 		return nil, fmt.Errorf("slack: mode must be socket or http, got %q", cfg.Mode)
+	}
+	switch cfg.External {
+	case "":
+		cfg.External = ExternalGuest
+	case ExternalGuest, ExternalMember, ExternalIgnore:
+	default:
+		return nil, fmt.Errorf("slack: external must be %s, %s or %s, got %q", ExternalGuest, ExternalMember, ExternalIgnore, cfg.External)
 	}
 	if cfg.APIURL != "" && !strings.HasSuffix(cfg.APIURL, "/") {
 		cfg.APIURL += "/"

@@ -20,8 +20,11 @@ const (
 // maxSectionText is Slack's limit for a section's text.
 const maxSectionText = 3000
 
-// escape makes member-written text safe for mrkdwn: Slack reads only
-// &, < and > specially (mentions, links, commands).
+// escape makes member-written text safe for mrkdwn and for a message's
+// notification text: Slack reads only &, < and > specially (mentions,
+// broadcasts, links), so with these escaped no text a member wrote becomes
+// markup. Every text Knoop sends to Slack goes through it; the only markup
+// Knoop adds afterwards is a mention it renders from a member id.
 func escape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
@@ -54,12 +57,12 @@ func render(r bot.Reply) ([]slack.Block, string) {
 			// A why-line belongs to the item above it: the list is cut
 			// there so the context shows right under its item.
 			flush()
-			blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, clip(text), false, false)))
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(text)))
 		case bot.Code:
 			flush()
 			// Long code (an export) is split over sections at line ends
-			// rather than clipped.
-			for _, part := range splitLines(b.Text, maxSectionText-6) {
+			// rather than clipped. Slack reads markup inside code too.
+			for _, part := range splitLines(escape(b.Text), maxSectionText-6) {
 				blocks = append(blocks, section("```"+part+"```"))
 			}
 		default:
@@ -83,11 +86,17 @@ func render(r bot.Reply) ([]slack.Block, string) {
 		}
 		blocks = append(blocks, slack.NewActionBlock("knoop_actions", els...))
 	}
-	return blocks, clip(bot.RenderText(r))
+	return blocks, clip(escape(bot.RenderText(r)))
 }
 
 func section(text string) slack.Block {
-	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clip(text), false, false), nil, nil)
+	return slack.NewSectionBlock(mrkdwn(text), nil, nil)
+}
+
+// mrkdwn is a verbatim mrkdwn text object: Slack does not turn bare URLs,
+// channel names or @words in it into links or mentions.
+func mrkdwn(text string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, clip(text), false, true)
 }
 
 func clip(s string) string {
@@ -103,13 +112,20 @@ func clip(s string) string {
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 
-// mentionRE-free rewrite of Slack's mention markup into the text the core
-// reads: "<@U123>" and "<@U123|anna>" become "@U123"; the bot's own
-// mention is removed.
+// fromSlack turns the text of a Slack message or slash command into the
+// plain text the core reads. Slack's own markup becomes plain words:
+// "<@U123>" and "<@U123|anna>" become "@U123" (an id the core resolves
+// exactly; the bot's own mention is removed), "<#C1|general>" becomes
+// "#general", "<!here>" and the other broadcasts become "@here", a group
+// "<!subteam^S1|@team>" becomes "@team", a link "<https://x|label>"
+// becomes "label (https://x)". Then &lt;, &gt; and &amp; become the
+// characters the member typed. The result is plain text: it is stored as
+// such and every renderer escapes it again, so nothing a member typed is
+// ever sent back to Slack as markup.
 func fromSlack(text, botUserID string) string {
 	var b strings.Builder
 	for {
-		i := strings.Index(text, "<@")
+		i := strings.IndexByte(text, '<')
 		if i < 0 {
 			b.WriteString(text)
 			break
@@ -120,15 +136,46 @@ func fromSlack(text, botUserID string) string {
 			break
 		}
 		b.WriteString(text[:i])
-		id, _, _ := strings.Cut(text[i+2:i+j], "|")
-		if id != botUserID {
-			b.WriteString("@" + id)
-		}
+		b.WriteString(plainMarkup(text[i+1:i+j], botUserID))
 		text = text[i+j+1:]
 	}
 	// Slack escapes &, < and > in message text.
 	out := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String())
 	return strings.TrimSpace(out)
+}
+
+// plainMarkup is the plain text for the inside of one "<…>" of Slack
+// markup.
+func plainMarkup(inner, botUserID string) string {
+	target, label, _ := strings.Cut(inner, "|")
+	switch {
+	case strings.HasPrefix(target, "@"):
+		if target[1:] == botUserID {
+			return ""
+		}
+		return target
+	case strings.HasPrefix(target, "#"):
+		if label != "" {
+			return "#" + label
+		}
+		return target
+	case strings.HasPrefix(target, "!subteam^"):
+		if label != "" {
+			return "@" + strings.TrimPrefix(label, "@")
+		}
+		return "@" + strings.TrimPrefix(target, "!subteam^")
+	case strings.HasPrefix(target, "!"):
+		// Broadcasts (!here, !channel, !everyone) and dates
+		// (!date^…|fallback): the label, else the word.
+		if label != "" {
+			return label
+		}
+		return "@" + strings.TrimPrefix(target, "!")
+	case label != "" && label != target && label != strings.TrimPrefix(strings.TrimPrefix(target, "mailto:"), "https://"):
+		return label + " (" + target + ")"
+	default:
+		return strings.TrimPrefix(target, "mailto:")
+	}
 }
 
 // splitLines cuts s into pieces of at most n bytes, at line ends where it

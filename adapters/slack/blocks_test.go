@@ -40,7 +40,8 @@ func TestRenderEscapesAndKeepsStructure(t *testing.T) {
 	if len(blocks) != 6 { // heading, item, context, item, text, actions
 		t.Errorf("got %d blocks, want 6: %s", len(blocks), js)
 	}
-	if !strings.Contains(fallback, "Anna — Havenbedrijf <Rotterdam>") {
+	// The notification text is escaped like the blocks.
+	if !strings.Contains(fallback, "Anna — Havenbedrijf &lt;Rotterdam&gt;") || !strings.Contains(fallback, "&lt;!channel&gt;") {
 		t.Errorf("fallback text %q", fallback)
 	}
 	long, _ := render(bot.Reply{Blocks: []bot.Block{{Text: strings.Repeat("é", 5000)}}})
@@ -59,6 +60,13 @@ func TestFromSlack(t *testing.T) {
 		"<@UKNOOP>":                               "",
 		"broken <@U1":                             "broken <@U1",
 		"commit pilot for <@U777> by next friday": "commit pilot for @U777 by next friday",
+		// Slack's own markup becomes plain words, never stored as markup.
+		"ask <!here> who knows <#C1|general>":             "ask @here who knows #general",
+		"who <!subteam^S12|@logistics> <!channel>":        "who @logistics @channel",
+		"see <https://example.org/x|the plan>":            "see the plan (https://example.org/x)",
+		"see <https://example.org>":                       "see https://example.org",
+		"typed &lt;!channel&gt; &amp;lt; literally":       "typed <!channel> &lt; literally",
+		"mail <mailto:anna@example.org|anna@example.org>": "mail anna@example.org",
 	} {
 		if got := fromSlack(in, "UKNOOP"); got != want {
 			t.Errorf("fromSlack(%q) = %q, want %q", in, got, want)

@@ -20,6 +20,7 @@ const DefaultAPIURL = "https://slack.com/api/"
 var RequiredScopes = []string{
 	"app_mentions:read", "chat:write", "chat:write.public", "commands", "im:history",
 	"im:read", "im:write", "users:read", "users.profile:read", "team:read",
+	"channels:read", "groups:read", "mpim:read",
 }
 
 // BotIdentity is what auth.test says about a bot token.

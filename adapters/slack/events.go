@@ -64,6 +64,9 @@ func (a *Adapter) handleEvent(ctx context.Context, h bot.Handler, ev slackevents
 
 // answer handles a message and posts the reply where it was asked.
 func (a *Adapter) answer(ctx context.Context, h bot.Handler, msg bot.Message) {
+	if a.ignored(ctx, msg.UserID) {
+		return
+	}
 	r := h.Handle(ctx, msg)
 	if r.IsZero() {
 		return
@@ -89,6 +92,9 @@ func (a *Adapter) answer(ctx context.Context, h bot.Handler, msg bot.Message) {
 func (a *Adapter) slashWork(h bot.Handler, cmd slack.SlashCommand) func(ctx context.Context, late func() bool) any {
 	return func(ctx context.Context, late func() bool) any {
 		ctx = bot.WithEvent(ctx, "slash:"+cmd.TriggerID)
+		if a.ignored(ctx, cmd.UserID) {
+			return nil
+		}
 		text := strings.TrimSpace(cmd.Text)
 		if w := strings.ToLower(text); w == "commit" || w == "toezeggen" {
 			a.openCommitModal(ctx, h, cmd.TriggerID, cmd.ChannelID, cmd.UserID, w == "toezeggen")
@@ -123,6 +129,9 @@ func (a *Adapter) slashWork(h bot.Handler, cmd slack.SlashCommand) func(ctx cont
 func (a *Adapter) interactionWork(h bot.Handler, cb slack.InteractionCallback) func(ctx context.Context, late func() bool) any {
 	return func(ctx context.Context, _ func() bool) any {
 		ctx = bot.WithEvent(ctx, "interaction:"+cb.TriggerID)
+		if a.ignored(ctx, cb.User.ID) {
+			return nil
+		}
 		switch cb.Type {
 		case slack.InteractionTypeBlockActions:
 			for _, act := range cb.ActionCallback.BlockActions {

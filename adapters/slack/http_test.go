@@ -54,6 +54,10 @@ func httpAdapter(t *testing.T, secret string) *Adapter {
 	}
 	// No users.info in these tests: the cache answers for the example user.
 	a.users.Store("U2CERLKJA", cachedUser{name: "roadrunner", at: time.Now().Add(1000 * time.Hour)})
+	// Nor conversations.info: the tests' channels are not shared.
+	for _, ch := range []string{"G8PSS9T3V", "C1"} {
+		a.channels.Store(ch, cachedChannel{at: time.Now().Add(1000 * time.Hour)})
+	}
 	a.now = func() time.Time { return time.Unix(1531420618, 0) }
 	return a
 }

@@ -597,3 +597,94 @@ func TestPrivateAnswerToMentionIsEphemeral(t *testing.T) {
 		t.Fatalf("the export was posted to the channel (%d posts)", n)
 	}
 }
+
+// Slack Connect users of another workspace are guests by default: they
+// may ask and commit, are never coordinators, and network-wide lists they
+// ask for in a shared channel are shown to them only. "ignore" leaves
+// them unanswered and unstored; "member" serves them like everyone.
+func TestSlackConnectGuests(t *testing.T) {
+	h := start(t, func(c *slack.Config) { c.Admins = []string{"UEVA"} })
+	if p := h.slashAnswer("UANNA", "C1", "commit the route plan by 2026-12-20"); !strings.Contains(p.Text, "Recorded") {
+		t.Fatalf("member's commit answered %q", p.Text)
+	}
+	for _, line := range []string{"commitments all", "who logistics", "goals", "profile <@UANNA>"} {
+		if p := h.slashAnswer("UEVA", "C1", line); p.ResponseType != "ephemeral" {
+			t.Errorf("guest's %q shown to the channel (%s): %q", line, p.ResponseType, p.Text)
+		}
+	}
+	h.mention("EvGuestList", "UEVA", "C1", "commitments all")
+	calls := h.fake.WaitCalls("chat.postEphemeral", 1, wait)
+	if calls[0].Get("user") != "UEVA" || !strings.Contains(calls[0].Get("text"), "route plan") {
+		t.Errorf("guest's list: ephemeral to %s: %q", calls[0].Get("user"), calls[0].Get("text"))
+	}
+	if p := h.slashAnswer("UEVA", "C1", "commit check the data by 2026-12-21"); !strings.Contains(p.Text, "Recorded") {
+		t.Errorf("guest's commit answered %q", p.Text)
+	}
+	if p := h.slashAnswer("UEVA", "C1", "goal add Den Haag decides"); !strings.Contains(p.Text, "Only coordinators") {
+		t.Errorf("a guest listed as admin added a goal: %q", p.Text)
+	}
+	for _, c := range h.fake.Calls("chat.postMessage") {
+		if strings.Contains(c.Get("text"), "route plan") {
+			t.Errorf("a list went to the channel: %q", c.Get("text"))
+		}
+	}
+	h.stop()
+
+	ig := start(t, func(c *slack.Config) { c.External = slack.ExternalIgnore })
+	if a := ig.fake.WaitAck(ig.slash("UEVA", "C1", "skills add lobbying"), wait); a.Payload != nil {
+		t.Errorf("ignored user answered %s", a.Payload)
+	}
+	ig.slashAnswer("UANNA", "C1", "skills") // answered after Eva's was taken
+	var n int
+	if err := ig.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM members WHERE platform_user_id = 'UEVA'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("ignored user stored: %d rows, %v", n, err)
+	}
+	ig.stop()
+
+	mem := start(t, func(c *slack.Config) { c.External = slack.ExternalMember })
+	if p := mem.slashAnswer("UEVA", "C1", "goals"); p.ResponseType == "ephemeral" {
+		t.Errorf("external member's goals made private: %q", p.Text)
+	}
+}
+
+// In a Slack Connect channel, where another organisation reads along,
+// network-wide lists are shown to the asker only, also for members, and no
+// digest is scheduled; an ordinary channel is unchanged.
+func TestSharedChannelsGetNoNetworkWideLists(t *testing.T) {
+	h := start(t, func(c *slack.Config) { c.Admins = []string{"UANNA"} })
+	h.fake.AddChannel(goslack.Channel{GroupConversation: goslack.GroupConversation{
+		Conversation: goslack.Conversation{ID: "CSHARED", IsExtShared: true}, Name: "greenport-shared"}})
+	h.slashAnswer("UANNA", "C1", "commit the route plan by 2026-12-20")
+	if p := h.slashAnswer("UANNA", "CSHARED", "commitments all"); p.ResponseType != "ephemeral" || !strings.Contains(p.Text, "route plan") {
+		t.Errorf("list in a shared channel: %s %q", p.ResponseType, p.Text)
+	}
+	if p := h.slashAnswer("UANNA", "C1", "commitments all"); p.ResponseType != "in_channel" {
+		t.Errorf("list in an own channel: %s %q", p.ResponseType, p.Text)
+	}
+	if p := h.slashAnswer("UANNA", "CSHARED", "digest every monday 09:00"); !strings.Contains(p.Text, "shared with people outside the network") {
+		t.Errorf("digest in a shared channel answered %q", p.Text)
+	}
+	if _, err := h.store.ScheduleFor(context.Background(), slack.Platform, "CSHARED"); err == nil {
+		t.Error("a digest was scheduled in a shared channel")
+	}
+}
+
+// Every answer the core marks private is shown to the asker only when
+// asked with a mention in a channel (the Matrix twin of this test is
+// TestPrivateRepliesGoToTheDirectRoom).
+func TestEveryPrivateAnswerIsEphemeral(t *testing.T) {
+	h := start(t)
+	h.slashAnswer("UCAROL", "C1", "skills add cold chain")
+	h.slashAnswer("UCAROL", "C1", "commit deliver the secret pilot by 2026-12-20")
+	lines := []string{"skills", "commitments", "export me", "done", "forget me"}
+	for i, line := range lines {
+		h.mention(fmt.Sprintf("EvPrivate%d", i), "UCAROL", "C1", line)
+		calls := h.fake.WaitCalls("chat.postEphemeral", i+1, wait)
+		if c := calls[i]; c.Get("user") != "UCAROL" || c.Get("channel") != "C1" {
+			t.Errorf("%s: ephemeral to %s in %s", line, c.Get("user"), c.Get("channel"))
+		}
+	}
+	if posts := h.fake.Calls("chat.postMessage"); len(posts) != 0 {
+		t.Fatalf("a private answer was posted to the channel: %s", postTexts(posts))
+	}
+}

@@ -284,7 +284,7 @@ func configuredAdapters(cfg Config, log *slog.Logger, m *metrics.Metrics) ([]bot
 	if cfg.Slack.BotToken != "" {
 		a, err := slackadapter.New(slackadapter.Config{
 			BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken, SigningSecret: cfg.Slack.SigningSecret,
-			APIURL: cfg.Slack.APIURL, Mode: cfg.Slack.Mode, Admins: cfg.Slack.Admins, Metrics: m,
+			APIURL: cfg.Slack.APIURL, Mode: cfg.Slack.Mode, Admins: cfg.Slack.Admins, External: cfg.Slack.External, Metrics: m,
 			// HTTP mode is served by knoop run's one server, beside /healthz.
 		}, log)
 		if err != nil {
@@ -295,7 +295,8 @@ func configuredAdapters(cfg Config, log *slog.Logger, m *metrics.Metrics) ([]bot
 	if cfg.Matrix.Homeserver != "" {
 		a, err := matrixadapter.New(matrixadapter.Config{
 			Homeserver: cfg.Matrix.Homeserver, UserID: cfg.Matrix.UserID, AccessToken: cfg.Matrix.AccessToken,
-			Password: cfg.Matrix.Password, Allow: cfg.Matrix.Allow, Metrics: m,
+			Password: cfg.Matrix.Password, Allow: cfg.Matrix.Allow, External: cfg.Matrix.External,
+			Coordinators: cfg.Matrix.Coordinators, CoordinationRooms: cfg.Matrix.CoordinationRooms, Metrics: m,
 		}, log)
 		if err != nil {
 			return nil, err

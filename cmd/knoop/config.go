@@ -53,13 +53,17 @@ type Config struct {
 		APIURL        string   `toml:"api_url"`
 		Mode          string   `toml:"mode"`
 		Admins        []string `toml:"admins"`
+		External      string   `toml:"external"`
 	} `toml:"slack"`
 	Matrix struct {
-		Homeserver  string   `toml:"homeserver"`
-		UserID      string   `toml:"user_id"`
-		AccessToken string   `toml:"access_token"`
-		Password    string   `toml:"password"`
-		Allow       []string `toml:"allow"`
+		Homeserver        string   `toml:"homeserver"`
+		UserID            string   `toml:"user_id"`
+		AccessToken       string   `toml:"access_token"`
+		Password          string   `toml:"password"`
+		Allow             []string `toml:"allow"`
+		External          string   `toml:"external"`
+		Coordinators      []string `toml:"coordinators"`
+		CoordinationRooms []string `toml:"coordination_rooms"`
 	} `toml:"matrix"`
 }
 
@@ -80,7 +84,11 @@ func defaultConfig() Config {
 	c.Limits.IntrosPerWeek = 3
 	c.Slack.Mode = "socket"
 	c.Slack.Admins = []string{}
+	c.Slack.External = "guest"
 	c.Matrix.Allow = []string{}
+	c.Matrix.External = "ignore"
+	c.Matrix.Coordinators = []string{}
+	c.Matrix.CoordinationRooms = []string{}
 	return c
 }
 
@@ -235,6 +243,26 @@ func (c *Config) validate() error {
 	}
 	if c.Slack.APIURL != "" && !strings.HasSuffix(c.Slack.APIURL, "/") {
 		errs = append(errs, fmt.Errorf("slack.api_url must end in \"/\", got %q", c.Slack.APIURL))
+	}
+	switch c.Slack.External {
+	case "guest", "member", "ignore":
+	default:
+		errs = append(errs, fmt.Errorf("slack.external must be guest, member or ignore, got %q", c.Slack.External))
+	}
+	switch c.Matrix.External {
+	case "guest", "member", "ignore":
+	default:
+		errs = append(errs, fmt.Errorf("matrix.external must be ignore, guest or member, got %q", c.Matrix.External))
+	}
+	for _, r := range c.Matrix.CoordinationRooms {
+		if !strings.HasPrefix(r, "!") || !strings.Contains(r, ":") {
+			errs = append(errs, fmt.Errorf("matrix.coordination_rooms: %q is not a room id like !abc:example.org", r))
+		}
+	}
+	for _, u := range c.Matrix.Coordinators {
+		if !strings.HasPrefix(u, "@") || !strings.Contains(u, ":") {
+			errs = append(errs, fmt.Errorf("matrix.coordinators: %q is not a user id like @anna:example.org", u))
+		}
 	}
 	return errors.Join(errs...)
 }

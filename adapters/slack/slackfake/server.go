@@ -182,6 +182,7 @@ func (s *Server) AddChannel(ch slack.Channel) {
 var DefaultScopes = []string{
 	"app_mentions:read", "chat:write", "chat:write.public", "commands", "im:history",
 	"im:read", "im:write", "users:read", "users.profile:read", "team:read",
+	"channels:read", "groups:read", "mpim:read",
 }
 
 // SetScopes sets the scopes the bot token was granted, sent as the
