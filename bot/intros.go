@@ -276,7 +276,7 @@ func (c *call) introRequest(in store.Intro, asker store.Member) Reply {
 	if res, err := Experts(c.ctx, c.b.store, c.net.ID, in.Topic, c.now, 20); err == nil {
 		for _, e := range res.Experts {
 			if e.Member.ID == in.ExpertID {
-				if why := c.why(e.Evidence); why != "" {
+				if why := c.why(e); why != "" {
 					r.add(Context, tr(c.lang, "intro_why", why))
 				}
 			}

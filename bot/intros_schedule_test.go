@@ -14,7 +14,7 @@ import (
 // Weekends do not count. The test moves the injected clock.
 func TestIntroExpiresAfterThreeWorkingDays(t *testing.T) {
 	h := bottest.New(t)
-	out := newOutbox("console", false)
+	out := bottest.NewOutbox("console")
 	h.Bot = bot.New(h.Store, bottest.Logger(t), bot.WithClock(h.Clock.Now), bot.WithAdapters(out))
 	s, err := bot.NewScheduler(h.Bot, []bot.Adapter{out}, bot.SchedulerOptions{NoPeriodic: true, RetryDelay: 50 * time.Millisecond})
 	if err != nil {
@@ -30,7 +30,7 @@ func TestIntroExpiresAfterThreeWorkingDays(t *testing.T) {
 	say(t, h, "anna: skills add cold chain, cold chain logistics", "bob: skills add cold chain", "bram: org TU Delft")
 	contains(t, say(t, h, "bram: who is good at cold chain logistics?"), "• Anna", "• Bob")
 	contains(t, say(t, h, "bram: intro 1"), "I've asked Anna")
-	<-out.dms // Anna's request
+	out.WaitDMs(t, 1, 20*time.Second) // Anna's request
 
 	// Monday and Tuesday are two working days: nothing yet.
 	if p := sh.tickAt(t, ams(2026, 12, 1, 17, 0)); p.IntrosExpired != 0 {
@@ -40,12 +40,7 @@ func TestIntroExpiresAfterThreeWorkingDays(t *testing.T) {
 	if p := sh.tickAt(t, ams(2026, 12, 2, 9, 0)); p.IntrosExpired != 1 {
 		t.Fatalf("planned %+v on the third working day, want one expiry", p)
 	}
-	var told bottest.Sent
-	select {
-	case told = <-out.dms:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the asker was not told")
-	}
+	told := out.WaitDMs(t, 1, 20*time.Second)[0]
 	if told.To.UserID != "bram" {
 		t.Fatalf("told %+v", told.To)
 	}

@@ -24,7 +24,7 @@ import (
 type replica struct {
 	store *store.Store
 	bot   *bot.Bot
-	out   *outbox
+	out   *bottest.Outbox
 	sched *bot.Scheduler
 	stop  func()
 }
@@ -36,7 +36,7 @@ func startReplica(t *testing.T, cfg *pgxpool.Config, clock *bottest.Clock, id st
 		t.Fatal(err)
 	}
 	b := bot.New(st, bottest.Logger(t).With("replica", id), bot.WithClock(clock.Now))
-	out := newOutbox("console", false)
+	out := bottest.NewOutbox("console")
 	opts.NoPeriodic = true
 	opts.ID = id
 	if opts.RetryDelay == 0 {
@@ -87,7 +87,7 @@ func TestThreeReplicasDeliverEachDigestAndNudgeOnce(t *testing.T) {
 	count := func() (n int, per map[string]int) {
 		per = map[string]int{}
 		for _, r := range reps {
-			for _, s := range r.out.all() {
+			for _, s := range r.out.All() {
 				if s.To.RoomID != "" {
 					per[fmt.Sprintf("%s %s", s.To.RoomID, s.To.Key)]++
 					n++
@@ -119,7 +119,8 @@ func TestThreeReplicasDeliverEachDigestAndNudgeOnce(t *testing.T) {
 			}
 		}
 	}
-	time.Sleep(500 * time.Millisecond) // a double would show up now
+	// Every job has finished: a double would be recorded by now.
+	bottest.JobsSettled(t, reps[0].store.Pool())
 	n, per := count()
 	if n != want || len(per) != want {
 		t.Fatalf("%d deliveries of %d distinct digests, want %d of each: %v", n, len(per), want, per)
@@ -135,7 +136,7 @@ func TestThreeReplicasDeliverEachDigestAndNudgeOnce(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		dms = map[string]int{}
 		for _, r := range reps {
-			for _, s := range r.out.all() {
+			for _, s := range r.out.All() {
 				if s.To.UserID != "" {
 					dms[s.To.UserID+" "+strings.SplitN(bot.RenderText(s.Reply), "\n", 2)[0]]++
 				}
@@ -152,7 +153,7 @@ func TestThreeReplicasDeliverEachDigestAndNudgeOnce(t *testing.T) {
 	}
 	var byReplica []int
 	for _, r := range reps {
-		byReplica = append(byReplica, len(r.out.all()))
+		byReplica = append(byReplica, len(r.out.All()))
 	}
 	t.Logf("deliveries per replica: %v", byReplica)
 }
@@ -215,16 +216,13 @@ func TestReplicaKilledMidSend(t *testing.T) {
 	// The survivor must first be elected leader (the dead replica's
 	// leadership expires after about 15 s), then River's rescuer, which
 	// runs every 30 s on the leader, finds the job: typically 18 s.
-	sent := waitOnFor(t, r.out.got, 1, 120*time.Second)
+	sent := r.out.WaitPosts(t, 1, 120*time.Second)
 	t.Logf("survivor delivered the digest %s after the kill", time.Since(start).Round(time.Second))
 	if !strings.Contains(bot.RenderText(sent[0].Reply), "Digest — Mon 30 Nov 2026") {
 		t.Fatalf("digest: %s", bot.RenderText(sent[0].Reply))
 	}
-	select {
-	case s := <-r.out.got:
-		t.Fatalf("digest delivered twice: %+v", s.To)
-	case <-time.After(time.Second):
-	}
+	bottest.JobsSettled(t, r.store.Pool())
+	r.out.Quiet(t, false) // not delivered twice
 	// Planning again at the same slot finds it claimed.
 	if p, err := r.sched.Tick(context.Background()); err != nil || p.Digests != 0 {
 		t.Fatalf("tick after rescue: %+v, %v", p, err)

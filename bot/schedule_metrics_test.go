@@ -20,8 +20,8 @@ func TestSchedulerCountsJobs(t *testing.T) {
 	h.Coordinators["carol"] = true
 	m := metrics.New()
 	h.Bot = bot.New(h.Store, bottest.Logger(t), bot.WithClock(h.Clock.Now), bot.WithMetrics(m))
-	out := newOutbox("console", false)
-	out.fails = 1
+	out := bottest.NewOutbox("console")
+	out.FailNext(1)
 	s, err := bot.NewScheduler(h.Bot, []bot.Adapter{out}, bot.SchedulerOptions{NoPeriodic: true, RetryDelay: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +36,7 @@ func TestSchedulerCountsJobs(t *testing.T) {
 	if p, err := s.Tick(context.Background()); err != nil || p.Digests != 1 {
 		t.Fatalf("tick: %+v %v", p, err)
 	}
-	waitOn(t, out.got, 1)
+	out.WaitPosts(t, 1, 20*time.Second)
 	want := []string{
 		`knoop_jobs_total{kind="digest",state="queued"} 1`,
 		`knoop_jobs_total{kind="digest",state="retried"} 1`,

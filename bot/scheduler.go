@@ -190,11 +190,31 @@ func (s *Scheduler) Ready() error {
 type Planned struct {
 	Digests, DigestsSkipped, Nudges int
 	IntrosExpired                   int // introduction requests unanswered too long
+	// Busy: another pass (of this replica or another) was still running,
+	// so this one did nothing.
+	Busy bool
 }
 
+// PlanningLock names the advisory lock a planning pass holds (per schema,
+// see store.TrySchemaLock).
+const PlanningLock = "knoop.planning"
+
 // Tick plans, as of the bot's clock, every digest slot and reminder that
-// is due, and queues their delivery.
+// is due, and queues their delivery. Passes never overlap: a pass holds
+// PlanningLock in PostgreSQL while it runs, and a Tick that finds it held
+// (a slow pass of this or another replica, a periodic job and a manual
+// Tick) returns at once with Busy set; the next minute's pass picks up
+// what is due then.
 func (s *Scheduler) Tick(ctx context.Context) (Planned, error) {
+	lock, err := s.b.store.TrySchemaLock(ctx, PlanningLock)
+	if err != nil {
+		return Planned{}, fmt.Errorf("planning: %w", err)
+	}
+	if lock == nil {
+		s.log.Warn("planning pass skipped: the previous pass is still running")
+		return Planned{Busy: true}, nil
+	}
+	defer lock.Release(context.WithoutCancel(ctx))
 	now := s.b.now()
 	var p Planned
 	for {
@@ -221,25 +241,28 @@ func (s *Scheduler) Tick(ctx context.Context) (Planned, error) {
 	return p, nil
 }
 
-const digestBatch = 50
+// digestBatch is how many schedules one planning transaction claims:
+// a few statements per batch, whatever its size.
+const digestBatch = 500
 
 // planDigests claims the latest due slot of up to digestBatch schedules,
-// advances them past now and queues the deliveries, in one transaction.
+// advances them past now and queues the deliveries, in one transaction of
+// four statements (due schedules, claims, jobs, advances).
 func (s *Scheduler) planDigests(ctx context.Context, now time.Time, p *Planned) (int, error) {
 	var n int
+	var queued, skipped int
 	err := s.b.store.WithTx(ctx, func(tx pgx.Tx, q *store.Queries) error {
-		due, err := q.DueSchedules(ctx, now, digestBatch)
+		queued, skipped = 0, 0
+		due, err := q.DueSchedulesForPlanning(ctx, now, digestBatch)
 		if err != nil {
 			return err
 		}
 		n = len(due)
+		claims := make([]store.Digest, 0, len(due))
+		ids, nexts := make([]int64, 0, len(due)), make([]time.Time, 0, len(due))
 		for _, sc := range due {
-			net, err := q.Network(ctx, sc.NetworkID)
-			if err != nil {
-				return err
-			}
-			loc := loadLocation(net.Timezone)
-			slot, next, missed := slotsUpTo(sc, now, loc)
+			loc := loadLocation(sc.Timezone)
+			slot, next, missed := slotsUpTo(sc.Schedule, now, loc)
 			if next.IsZero() {
 				// A spec that no longer parses: park it a year out
 				// rather than failing every tick.
@@ -258,29 +281,34 @@ func (s *Scheduler) planDigests(ctx context.Context, now time.Time, p *Planned) 
 				skip = "holiday: " + name
 				s.log.Info("digest slot skipped: public holiday", "platform", sc.Platform, "room", sc.RoomID, "slot", slot, "holiday", name)
 			}
-			since, err := q.LastDigest(ctx, sc.Platform, sc.RoomID)
-			if err != nil {
-				return err
+			claims = append(claims, store.Digest{NetworkID: sc.NetworkID, Platform: sc.Platform,
+				RoomID: sc.RoomID, Slot: slot, Since: sc.Since, Skipped: skip})
+			ids, nexts = append(ids, sc.ID), append(nexts, next)
+		}
+		claimed, err := q.ClaimDigests(ctx, claims, now)
+		if err != nil {
+			return err
+		}
+		jobs := make([]river.InsertManyParams, 0, len(claimed))
+		for _, d := range claimed {
+			if d.Skipped != "" {
+				skipped++
+				continue
 			}
-			d, claimed, err := q.ClaimDigest(ctx, store.Digest{NetworkID: sc.NetworkID, Platform: sc.Platform,
-				RoomID: sc.RoomID, Slot: slot, Since: since, Skipped: skip}, now)
-			if err != nil {
-				return err
-			}
-			if claimed && skip == "" {
-				if _, err := s.client.InsertTx(ctx, tx, digestArgs{Digest: d.ID}, nil); err != nil {
-					return fmt.Errorf("queue digest: %w", err)
-				}
-				p.Digests++
-			} else if claimed {
-				p.DigestsSkipped++
-			}
-			if err := q.AdvanceSchedule(ctx, sc.ID, next); err != nil {
-				return err
+			jobs = append(jobs, river.InsertManyParams{Args: digestArgs{Digest: d.ID}})
+		}
+		if len(jobs) > 0 {
+			if _, err := s.client.InsertManyFastTx(ctx, tx, jobs); err != nil {
+				return fmt.Errorf("queue digests: %w", err)
 			}
 		}
-		return nil
+		queued = len(jobs)
+		return q.AdvanceSchedules(ctx, ids, nexts)
 	})
+	if err == nil {
+		p.Digests += queued
+		p.DigestsSkipped += skipped
+	}
 	return n, err
 }
 
@@ -324,32 +352,54 @@ func loadLocation(name string) *time.Location {
 	return loc
 }
 
-const nudgePage = 500
+// nudgePage is how many candidates planning reads at once: memory stays
+// bounded by a page however many commitments are open.
+const nudgePage = 10_000
 
-// planNudges claims the reminders due now and queues their delivery.
+// planNudges claims the reminders due now and queues their delivery, a
+// page of candidates at a time. Reminders already claimed are recognised
+// by the candidate's LastKey; the others are checked against those
+// claimed in one statement, then claimed and queued in one transaction of
+// two statements.
 func (s *Scheduler) planNudges(ctx context.Context, now time.Time, p *Planned) error {
 	// Candidates are read generously (weekends, holidays and zones can
 	// put a member's first reminder days ahead of UTC's today); nudgeFor
 	// decides exactly.
 	dueBy := civil(now).AddDate(0, 0, 2*s.b.nudgeLead+21)
-	var plans []store.Nudge
+	plans := make([]store.Nudge, 0, nudgePage)
 	seen := map[string]bool{}
 	for after := int64(0); ; {
-		cands, err := s.b.store.NudgeCandidates(ctx, dueBy, after, nudgePage)
+		cands, err := s.b.store.NudgeCandidatePage(ctx, dueBy, after, nudgePage)
 		if err != nil {
 			return err
 		}
+		plans = plans[:0]
+		clear(seen)
 		for _, c := range cands {
 			after = c.ID
-			if n, ok := s.b.nudgeFor(c, now); ok && !seen[n.Key] {
+			// Owners gone or with reminders off are in the page (the page
+			// is taken over commitments alone) but get none.
+			n, ok := s.b.nudgeFor(c, now)
+			// The newest reminder of the commitment is this one: claimed
+			// before (the common case, every minute after the first).
+			// A weekly summary's key is the member's: the same key can
+			// come up on another page too, where claiming finds it taken.
+			if ok && n.Key != c.LastKey && !seen[n.Key] {
 				seen[n.Key] = true
 				plans = append(plans, n)
 			}
 		}
+		if err := s.claimNudges(ctx, plans, p); err != nil {
+			return err
+		}
 		if len(cands) < nudgePage {
-			break
+			return nil
 		}
 	}
+}
+
+// claimNudges claims and queues the plans not claimed before.
+func (s *Scheduler) claimNudges(ctx context.Context, plans []store.Nudge, p *Planned) error {
 	if len(plans) == 0 {
 		return nil
 	}
@@ -367,30 +417,31 @@ func (s *Scheduler) planNudges(ctx context.Context, now time.Time, p *Planned) e
 			fresh = append(fresh, n)
 		}
 	}
-	for len(fresh) > 0 {
-		batch := fresh[:min(len(fresh), 100)]
-		fresh = fresh[len(batch):]
-		err := s.b.store.WithTx(ctx, func(tx pgx.Tx, q *store.Queries) error {
-			for _, n := range batch {
-				n, ok, err := q.ClaimNudge(ctx, n)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					continue
-				}
-				if _, err := s.client.InsertTx(ctx, tx, nudgeArgs{Nudge: n.ID}, nil); err != nil {
-					return fmt.Errorf("queue nudge: %w", err)
-				}
-				p.Nudges++
-			}
-			return nil
-		})
+	if len(fresh) == 0 {
+		return nil
+	}
+	var queued int
+	err = s.b.store.WithTx(ctx, func(tx pgx.Tx, q *store.Queries) error {
+		got, err := q.ClaimNudges(ctx, fresh)
 		if err != nil {
 			return err
 		}
+		jobs := make([]river.InsertManyParams, len(got))
+		for i, n := range got {
+			jobs[i] = river.InsertManyParams{Args: nudgeArgs{Nudge: n.ID}}
+		}
+		if len(jobs) > 0 {
+			if _, err := s.client.InsertManyFastTx(ctx, tx, jobs); err != nil {
+				return fmt.Errorf("queue nudges: %w", err)
+			}
+		}
+		queued = len(jobs)
+		return nil
+	})
+	if err == nil {
+		p.Nudges += queued
 	}
-	return nil
+	return err
 }
 
 // maxOverdueNudges is how many overdue reminders a commitment gets before

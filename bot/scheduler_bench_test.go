@@ -35,7 +35,7 @@ func BenchmarkTick(b *testing.B) {
 	}
 	clock := bottest.NewClock(now)
 	bt := bot.New(s, bottest.Discard, bot.WithClock(clock.Now))
-	sched, err := bot.NewScheduler(bt, []bot.Adapter{newOutbox("console", false)}, bot.SchedulerOptions{NoPeriodic: true})
+	sched, err := bot.NewScheduler(bt, []bot.Adapter{bottest.NewOutbox("console")}, bot.SchedulerOptions{NoPeriodic: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,10 +2,7 @@ package bot_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,75 +10,6 @@ import (
 	"knoop/bot/bottest"
 	"knoop/store"
 )
-
-// outbox is a chat platform that records what the scheduler sends. It
-// can fail the first sends, and can post with ids and threads.
-type outbox struct {
-	name    string
-	threads bool
-
-	mu    sync.Mutex
-	ids   map[string]string // target key → message id
-	sent  []bottest.Sent
-	fails int               // fail this many sends first
-	block chan struct{}     // when set, sends wait for it (or ctx)
-	got   chan bottest.Sent // messages to rooms
-	dms   chan bottest.Sent // direct messages
-}
-
-func newOutbox(name string, threads bool) *outbox {
-	return &outbox{name: name, threads: threads, got: make(chan bottest.Sent, 100), dms: make(chan bottest.Sent, 100)}
-}
-
-func (o *outbox) Name() string                                 { return o.name }
-func (o *outbox) Run(ctx context.Context, _ bot.Handler) error { <-ctx.Done(); return nil }
-
-func (o *outbox) Send(ctx context.Context, to bot.Target, r bot.Reply) error {
-	_, err := o.Post(ctx, to, r)
-	return err
-}
-
-func (o *outbox) Post(ctx context.Context, to bot.Target, r bot.Reply) (string, error) {
-	if o.block != nil {
-		select {
-		case <-o.block:
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
-	}
-	o.mu.Lock()
-	if o.fails > 0 {
-		o.fails--
-		o.mu.Unlock()
-		return "", errors.New("platform unavailable (test)")
-	}
-	o.sent = append(o.sent, bottest.Sent{To: to, Reply: r})
-	id := fmt.Sprintf("msg-%d", len(o.sent))
-	if o.ids == nil {
-		o.ids = map[string]string{}
-	}
-	o.ids[to.Key] = id
-	o.mu.Unlock()
-	if to.RoomID == "" {
-		o.dms <- bottest.Sent{To: to, Reply: r}
-	} else {
-		o.got <- bottest.Sent{To: to, Reply: r}
-	}
-	return id, nil
-}
-
-func (o *outbox) all() []bottest.Sent {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return append([]bottest.Sent(nil), o.sent...)
-}
-
-// threadedOutbox adds threads.
-type threadedOutbox struct{ *outbox }
-
-func (o threadedOutbox) SendInThread(ctx context.Context, to bot.Target, r bot.Reply) error {
-	return o.Send(ctx, to, r)
-}
 
 var amsterdam = mustLoad("Europe/Amsterdam")
 
@@ -100,7 +28,7 @@ func ams(y int, m time.Month, d, hh, mm int) time.Time {
 // schedHarness is a bot harness with a scheduler delivering to an outbox.
 type schedHarness struct {
 	*bottest.Harness
-	out   *outbox
+	out   *bottest.Outbox
 	sched *bot.Scheduler
 }
 
@@ -108,10 +36,10 @@ func newSchedHarness(t *testing.T, threads bool, opts bot.SchedulerOptions) *sch
 	t.Helper()
 	h := bottest.New(t)
 	h.Coordinators["carol"] = true
-	out := newOutbox("console", threads)
+	out := bottest.NewOutbox("console")
 	var a bot.Adapter = out
 	if threads {
-		a = threadedOutbox{out}
+		a = out.Threaded()
 	}
 	opts.NoPeriodic = true
 	if opts.RetryDelay == 0 {
@@ -142,54 +70,28 @@ func (h *schedHarness) tickAt(t *testing.T, at time.Time) bot.Planned {
 // wait waits for n deliveries to rooms and returns them.
 func (h *schedHarness) wait(t *testing.T, n int) []bottest.Sent {
 	t.Helper()
-	return waitOn(t, h.out.got, n)
+	return h.out.WaitPosts(t, n, 20*time.Second)
 }
 
 // waitDM waits for n direct messages and returns them.
 func (h *schedHarness) waitDM(t *testing.T, n int) []bottest.Sent {
 	t.Helper()
-	return waitOn(t, h.out.dms, n)
+	return h.out.WaitDMs(t, n, 20*time.Second)
 }
 
-func waitOn(t *testing.T, ch chan bottest.Sent, n int) []bottest.Sent {
-	t.Helper()
-	return waitOnFor(t, ch, n, 20*time.Second)
-}
-
-func waitOnFor(t *testing.T, ch chan bottest.Sent, n int, timeout time.Duration) []bottest.Sent {
-	t.Helper()
-	var out []bottest.Sent
-	for range n {
-		select {
-		case s := <-ch:
-			out = append(out, s)
-		case <-time.After(timeout):
-			t.Fatalf("waited for %d deliveries, got %d", n, len(out))
-		}
-	}
-	return out
-}
-
-// quietRooms asserts nothing more is posted to rooms for a short while.
+// quietRooms asserts that once every planned job has finished, no message
+// to a room arrived beyond those the test read.
 func (h *schedHarness) quietRooms(t *testing.T) {
 	t.Helper()
-	select {
-	case s := <-h.out.got:
-		t.Fatalf("unexpected delivery to %+v: %s", s.To, bot.RenderText(s.Reply))
-	case <-time.After(300 * time.Millisecond):
-	}
+	bottest.JobsSettled(t, h.Store.Pool())
+	h.out.Quiet(t, false)
 }
 
-// quiet asserts nothing more is delivered for a short while.
+// quiet is quietRooms for direct messages too.
 func (h *schedHarness) quiet(t *testing.T) {
 	t.Helper()
-	select {
-	case s := <-h.out.got:
-		t.Fatalf("unexpected delivery to %+v: %s", s.To, bot.RenderText(s.Reply))
-	case s := <-h.out.dms:
-		t.Fatalf("unexpected direct message to %+v: %s", s.To, bot.RenderText(s.Reply))
-	case <-time.After(300 * time.Millisecond):
-	}
+	bottest.JobsSettled(t, h.Store.Pool())
+	h.out.Quiet(t, true)
 }
 
 func TestParseSchedule(t *testing.T) {
@@ -279,9 +181,7 @@ func TestDigestDeliveredOnceWithThread(t *testing.T) {
 	}
 	sent := h.wait(t, 2)
 	root, details := sent[0], sent[1]
-	h.out.mu.Lock()
-	rootID := h.out.ids[root.To.Key]
-	h.out.mu.Unlock()
+	rootID := h.out.MessageID(root.To.Key)
 	if root.To.RoomID != h.Room || root.To.ThreadID != "" || details.To.RoomID != h.Room || details.To.ThreadID != rootID || rootID == "" {
 		t.Fatalf("targets: root %+v, details %+v", root.To, details.To)
 	}
@@ -413,7 +313,7 @@ func TestDigestSkipsHolidaysAndLateSlots(t *testing.T) {
 
 func TestDigestRetriedAfterPlatformError(t *testing.T) {
 	h := newSchedHarness(t, false, bot.SchedulerOptions{})
-	h.out.fails = 2
+	h.out.FailNext(2)
 	h.SayText("carol", "digest every monday 09:00")
 	h.tickAt(t, ams(2026, 11, 30, 9, 0))
 	sent := h.wait(t, 1)
@@ -574,13 +474,12 @@ func TestNudgeCommandAndHours(t *testing.T) {
 // that is done before delivery is not sent.
 func TestNudgeSkippedWhenCommitmentChanged(t *testing.T) {
 	h := newSchedHarness(t, false, bot.SchedulerOptions{})
-	block := make(chan struct{})
-	h.out.block = block
+	release := h.out.Block()
 	h.Clock.Set(ams(2026, 11, 30, 10, 0))
 	h.SayText("anna", "commit the pilot report by 2026-12-02")
 	h.tickAt(t, ams(2026, 12, 2, 10, 0)) // due today: planned, delivery blocked
 	h.SayText("anna", "done 1")
-	close(block)
+	release()
 	// The job ran before "done" or after: either one delivery mentioning
 	// the commitment, or none. Never a nudge for a closed commitment
 	// planned after it closed.

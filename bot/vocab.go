@@ -181,20 +181,49 @@ const (
 	weightPartWord   = 0.5
 	weightPhrase     = 1.5
 	weightSynonym    = 0.8
-	maxTopicConcepts = 32
+	weightTranslated = 0.6
+	weightInferred   = 0.3
+	maxTopicConcepts = 48
 )
 
 // topicConcepts turns a who-topic into what the store searches for: its
-// words, its adjacent word pairs as phrases, and the bilingual synonyms of
-// the topic and of each word in it (whole phrases, so a synonym never
-// drags in evidence that merely shares a common word with it). Each
-// concept records which of the topic's words it stands for (Covers), so
-// the store can tell a member who matches the whole question from one who
-// matches a word of it.
+// words, its adjacent word pairs as phrases, the network vocabulary's
+// bilingual synonyms of the topic and of each word in it (whole phrases,
+// so a synonym never drags in evidence that merely shares a common word
+// with it), and general translations (see translations). Each concept
+// records which of the topic's words it stands for (Covers), so the store
+// can tell a member who matches the whole question from one who matches a
+// word of it; the sources say where each concept came from.
 func topicConcepts(topic string) []store.Concept {
+	cs, _, _ := expandTopic(topic)
+	return cs
+}
+
+// Where a concept came from, best first.
+type source int
+
+const (
+	srcAsked      source = iota // the asked words and phrases
+	srcVocabulary               // the network's vocabulary (bot/vocab.go)
+	srcTranslated               // a dictionary or cognate translation
+	srcInferred                 // related words from the network's own data
+)
+
+// topicUnit is a word or phrase of a topic (or a translation of one) with
+// the bit set of question units it stands for (a compound stands for
+// several).
+type topicUnit struct {
+	text   string
+	covers uint32
+}
+
+// expandTopic returns the concepts of a topic, where each came from, and
+// the text of each question unit (bit i of Covers stands for units[i]).
+func expandTopic(topic string) ([]store.Concept, []source, []string) {
 	index := map[string]int{}
 	var out []store.Concept
-	add := func(t string, w float64, covers uint32, exact bool) {
+	var srcs []source
+	add := func(t string, w float64, covers uint32, exact bool, src source) {
 		if len(t) < 2 || len(t) > 80 || topicStop[t] {
 			return
 		}
@@ -202,10 +231,12 @@ func topicConcepts(topic string) []store.Concept {
 			out[i].Covers |= covers
 			out[i].Weight = max(out[i].Weight, w)
 			out[i].Exact = out[i].Exact && exact
+			srcs[i] = min(srcs[i], src)
 			return
 		}
 		index[t] = len(out)
 		out = append(out, store.Concept{Text: t, Weight: w, Covers: covers, Exact: exact})
+		srcs = append(srcs, src)
 	}
 	var ws []string
 	for _, w := range words(topic) {
@@ -216,11 +247,8 @@ func topicConcepts(topic string) []store.Concept {
 	// Each asked word is one unit of the question, or several when it is
 	// a compound ("koelketenlogistiek", "co2-opslag"): a member matches
 	// the whole question only by matching every unit.
-	type phrase struct {
-		text   string
-		covers uint32
-	}
-	var parts []phrase
+	var parts []topicUnit
+	var unitText []string
 	masks := make([]uint32, len(ws))
 	units := 0
 	for i, w := range ws {
@@ -234,8 +262,9 @@ func topicConcepts(topic string) []store.Concept {
 			if units < 32 {
 				masks[i] |= 1 << uint(units)
 				if len(pieces) > 1 {
-					parts = append(parts, phrase{p, 1 << uint(units)})
+					parts = append(parts, topicUnit{p, 1 << uint(units)})
 				}
+				unitText = append(unitText, p)
 				units++
 			}
 		}
@@ -249,36 +278,41 @@ func topicConcepts(topic string) []store.Concept {
 		wordWeight = weightPartWord
 	}
 	for i := 0; i+1 < len(ws); i++ {
-		add(ws[i]+" "+ws[i+1], weightPhrase, masks[i]|masks[i+1], false)
+		add(ws[i]+" "+ws[i+1], weightPhrase, masks[i]|masks[i+1], false, srcAsked)
 	}
 	for i, w := range ws {
-		add(w, wordWeight, masks[i], false)
+		add(w, wordWeight, masks[i], false, srcAsked)
 	}
 	for _, p := range parts {
-		add(p.text, weightPartWord, p.covers, true)
+		add(p.text, weightPartWord, p.covers, true, srcAsked)
 	}
-	var phrases []phrase
+	var phrases []topicUnit
 	for i, w := range ws {
-		phrases = append(phrases, phrase{w, masks[i]})
+		phrases = append(phrases, topicUnit{w, masks[i]})
 	}
 	phrases = append(phrases, parts...)
 	for i := 0; i+1 < len(ws); i++ {
-		phrases = append(phrases, phrase{ws[i] + " " + ws[i+1], masks[i] | masks[i+1]})
+		phrases = append(phrases, topicUnit{ws[i] + " " + ws[i+1], masks[i] | masks[i+1]})
 	}
-	phrases = append(phrases, phrase{strings.Join(ws, " "), all})
+	phrases = append(phrases, topicUnit{strings.Join(ws, " "), all})
 	for _, p := range phrases {
 		for _, v := range inflections(p.text) {
 			for _, syn := range synonymIndex[v] {
 				if syn != p.text {
-					add(syn, weightSynonym, p.covers, true)
+					add(syn, weightSynonym, p.covers, true, srcVocabulary)
 				}
 			}
 		}
 	}
-	if len(out) > maxTopicConcepts {
-		out = out[:maxTopicConcepts]
+	// General translations come last, so the concept bound drops them
+	// first: they weigh less than the network's own words.
+	for _, t := range translations(ws, masks, parts) {
+		add(t.text, weightTranslated, t.covers, true, srcTranslated)
 	}
-	return out
+	if len(out) > maxTopicConcepts {
+		out, srcs = out[:maxTopicConcepts], srcs[:maxTopicConcepts]
+	}
+	return out, srcs, unitText
 }
 
 // answered reports whether a who-result answers the question rather than

@@ -50,8 +50,7 @@ func (q *Queries) addEvidence(ctx context.Context, memberID int64, kind string, 
 	return q.refreshTerms(ctx, memberID)
 }
 
-// insertEvidence is addEvidence without refreshing the member's terms
-// (an import refreshes each member once at the end).
+// insertEvidence is addEvidence without refreshing the member's terms.
 func (q *Queries) insertEvidence(ctx context.Context, memberID int64, kind string, sourceID int64, text string, weight float64, at time.Time) error {
 	_, err := q.db.Exec(ctx, `
 		WITH m AS (SELECT network_id FROM members WHERE id = $1),

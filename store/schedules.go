@@ -324,6 +324,9 @@ type NudgeCandidate struct {
 	LastAct time.Time
 	// OverdueSent counts overdue reminders sent since LastAct.
 	OverdueSent int
+	// LastKey is the key of the newest reminder claimed for the
+	// commitment ("" when none; EachNudgeCandidate sets it).
+	LastKey string
 }
 
 // NudgeCandidates lists open commitments due on or before dueBy whose

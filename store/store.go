@@ -53,7 +53,8 @@ func sendBatch(ctx context.Context, db DBTX, b *pgx.Batch) error {
 
 // Queries runs Knoop's queries on a pool or inside a transaction.
 type Queries struct {
-	db DBTX
+	db    DBTX
+	typos *typoCache // nil in a transaction: no typo matching there
 }
 
 // Store owns the connection pool. Its embedded Queries run outside a
@@ -96,7 +97,7 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config, log *slog.Logger) (*St
 
 // New wraps an existing pool without migrating.
 func New(pool *pgxpool.Pool, log *slog.Logger) *Store {
-	return &Store{Queries: &Queries{db: pool}, pool: pool, log: log}
+	return &Store{Queries: &Queries{db: pool, typos: &typoCache{}}, pool: pool, log: log}
 }
 
 // Pool returns the underlying pool, for callers that need raw access

@@ -14,7 +14,17 @@ type Expert struct {
 	Member   Member
 	Score    float64
 	Coverage float64 // share of the asked words the member matched, 0..1
+	// Matched has bit i set when the member matched concept i of the
+	// question (the first 64 concepts).
+	Matched  uint64
 	Evidence []Hit
+	// Basis says how the member was found (filled by the caller that
+	// built the concepts): "direct" (the asked words, their typos and the
+	// network's vocabulary), "translated" (a dictionary or cognate
+	// translation) or "inferred" (related words of the network's own
+	// data); Via the translated or related words that matched.
+	Basis string
+	Via   []string
 }
 
 // Hit is one matching piece of evidence.
@@ -36,6 +46,10 @@ type OrgStrength struct {
 type WhoResult struct {
 	Experts []Expert
 	Orgs    []OrgStrength
+	// Partial: nobody matched the whole question; Experts are the
+	// closest, covering the words in Covered (set by the caller).
+	Partial bool
+	Covered []string
 }
 
 // Concept is one thing asked for: a word or a two-word phrase, with how
@@ -106,6 +120,27 @@ func (q *Queries) Who(ctx context.Context, networkID int64, concepts []Concept, 
 			singleCovers = append(singleCovers, int64(cov))
 		}
 	}
+	// Typos as people make them (a swap, a letter missing, doubled or
+	// wrong) of words the network knows; the trigram path in the
+	// statement catches look-alikes further away.
+	if len(single) > 0 {
+		typos, err := q.typosFor(ctx, networkID)
+		if err != nil {
+			return res, fmt.Errorf("who: %w", err)
+		}
+		for i, w := range single {
+			for _, near := range typos.Near(w) {
+				for _, f := range stems(near) {
+					key := fmt.Sprint(singleGroups[i], "\x00", f)
+					if seen[key] {
+						continue
+					}
+					seen[key] = true
+					terms, groups, weights, covers = append(terms, f), append(groups, singleGroups[i]), append(weights, singleWeights[i]), append(covers, singleCovers[i])
+				}
+			}
+		}
+	}
 	if len(terms) == 0 {
 		return res, nil
 	}
@@ -131,7 +166,7 @@ func (q *Queries) Who(ctx context.Context, networkID int64, concepts []Concept, 
 			typ, name, kind, text string
 			id                    int64
 			score, coverage       float64
-			n                     int
+			n                     int64
 			at                    time.Time
 			m                     Member
 		)
@@ -152,10 +187,10 @@ func (q *Queries) Who(ctx context.Context, networkID int64, concepts []Concept, 
 				m.AwayUntil = time.Time{}
 			}
 			index[id] = len(res.Experts)
-			res.Experts = append(res.Experts, Expert{Member: m, Score: decayAt(score, now), Coverage: coverage})
+			res.Experts = append(res.Experts, Expert{Member: m, Score: decayAt(score, now), Coverage: coverage, Matched: uint64(n)})
 			ranks = append(ranks, math.Round(score*1e9))
 		case "o":
-			res.Orgs = append(res.Orgs, OrgStrength{Name: name, Score: decayAt(score, now), Members: n})
+			res.Orgs = append(res.Orgs, OrgStrength{Name: name, Score: decayAt(score, now), Members: int(n)})
 		case "e":
 			hits = append(hits, memberHit{id, Hit{Kind: kind, Text: text, At: at}})
 		}
@@ -222,41 +257,42 @@ cand AS (
 		ORDER BY score DESC LIMIT $8) mt
 ),
 per_concept AS (
-	SELECT member_id, max(org_id) AS org_id, max(s) AS s, bit_or(c) AS c FROM cand GROUP BY member_id, g
+	SELECT member_id, g, max(org_id) AS org_id, max(s) AS s, bit_or(c) AS c FROM cand GROUP BY member_id, g
 ),
 per_member AS (
 	SELECT member_id, max(org_id) AS org_id, sum(s) AS raw,
+		bit_or(CASE WHEN g < 64 THEN 1::bigint << g ELSE 0 END) AS matched,
 		CASE WHEN $12::bigint = 0 THEN 1.0
 			ELSE bit_count((bit_or(c) & $12::bigint)::bit(64))::float8 / bit_count($12::bigint::bit(64)) END AS coverage
 	FROM per_concept GROUP BY member_id
 ),
 ranked AS (
-	SELECT member_id, org_id, raw * coverage * coverage AS score, coverage FROM per_member
+	SELECT member_id, org_id, raw * coverage * coverage AS score, coverage, matched FROM per_member
 ),
 top AS MATERIALIZED (
 	-- Scores are rounded before ties are broken, so members with the same
 	-- evidence rank the same way whatever order the sums were taken in.
-	SELECT member_id, score, coverage FROM ranked ORDER BY round(score * 1e9) DESC, member_id LIMIT $9
+	SELECT member_id, score, coverage, matched FROM ranked ORDER BY round(score * 1e9) DESC, member_id LIMIT $9
 ),
 orgs AS (
 	SELECT org_id, sum(score) AS score, count(*) AS n FROM ranked
 	WHERE org_id IS NOT NULL GROUP BY org_id ORDER BY score DESC, org_id LIMIT 3
 )
-SELECT 't', 0::bigint, 0::float8, 0::float8, 0, word, en, nl, now(),
+SELECT 't', 0::bigint, 0::float8, 0::float8, 0::bigint, word, en, nl, now(),
 	0::bigint, '', '', '', 0::bigint, '', '', '', '0001-01-01'::date, false, now()
 FROM fuzzy
 UNION ALL
-SELECT 'm', top.member_id, top.score, top.coverage, 0, '', '', '', now(),
+SELECT 'm', top.member_id, top.score, top.coverage, top.matched, '', '', '', now(),
 	m.network_id, m.platform, coalesce(m.platform_user_id, ''), m.display_name, coalesce(m.org_id, 0),
 	coalesce(o.name, ''), coalesce(m.timezone, ''), coalesce(m.language, ''),
 	coalesce(m.away_until, '0001-01-01'::date), m.forgotten_at IS NOT NULL, m.created_at
 FROM top JOIN members m ON m.id = top.member_id LEFT JOIN organisations o ON o.id = m.org_id
 UNION ALL
-SELECT 'o', o.id, orgs.score, 0, orgs.n::int, o.name, '', '', now(),
+SELECT 'o', o.id, orgs.score, 0, orgs.n, o.name, '', '', now(),
 	0, '', '', '', 0, '', '', '', '0001-01-01'::date, false, now()
 FROM orgs JOIN organisations o ON o.id = orgs.org_id
 UNION ALL
-SELECT 'e', e.member_id, 0, 0, 0, '', e.kind, e.text, e.at,
+SELECT 'e', e.member_id, 0, 0, 0::bigint, '', e.kind, e.text, e.at,
 	0, '', '', '', 0, '', '', '', '0001-01-01'::date, false, now()
 FROM top JOIN evidence e ON e.member_id = top.member_id`
 

@@ -19,8 +19,6 @@ import (
 	"knoop/store/storetest"
 )
 
-func TestMain(m *testing.M) { matrixtest.Main(m) }
-
 const wait = 30 * time.Second
 
 // harness is a bot account on the shared Dendrite, a real bot on its own

@@ -9,6 +9,7 @@ import (
 	"knoop/adapters/slack"
 	"knoop/adapters/slack/slackfake"
 	"knoop/bot"
+	"knoop/bot/bottest"
 	"knoop/store"
 )
 
@@ -91,7 +92,7 @@ func TestWeeklyDigestAndNudgeInSlack(t *testing.T) {
 	if p, err := sched.Tick(context.Background()); err != nil || p.Digests != 0 || p.Nudges != 0 {
 		t.Fatalf("second tick: %+v, %v", p, err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	bottest.JobsSettled(t, h.store.Pool()) // every delivery has been made
 	if n := len(h.fake.Calls("chat.postMessage")) - before; n != 3 {
 		t.Errorf("%d posts, want 3 (digest, details, reminder): %s", n, postTexts(h.fake.Calls("chat.postMessage")[before:]))
 	}

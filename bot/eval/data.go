@@ -38,7 +38,11 @@ type Endorsement struct {
 // relevant). An empty Relevant means nobody in the network is relevant,
 // and the right answer is "nobody".
 type Query struct {
-	ID       string         `json:"id"`
+	ID string `json:"id"`
+	// Topic names what the question is about; the paraphrases and
+	// translations of one question share it, and with it their half
+	// (see Half). Optional.
+	Topic    string         `json:"topic,omitempty"`
 	Text     string         `json:"text"`
 	Lang     string         `json:"lang,omitempty"`
 	Group    string         `json:"group,omitempty"`

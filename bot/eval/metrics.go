@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -105,6 +106,7 @@ func top(ranked []string) []string {
 type Outcome struct {
 	Query   Query
 	Ranked  []string // member ids, best first
+	Basis   string   // how the answer was found, if the ranker says (see BasisRanker)
 	Latency time.Duration
 }
 
@@ -124,6 +126,12 @@ type Summary struct {
 	Recall10   float64 `json:"recall_at_10"`
 	Answered   float64 `json:"answered"`
 	Nobody     float64 `json:"nobody"`
+	// Shares of the answered answerable questions whose answer lists
+	// members found from direct, translated or inferred evidence (an
+	// answer can have several; all 0 for a ranker that does not say).
+	Direct     float64 `json:"direct"`
+	Translated float64 `json:"translated"`
+	Inferred   float64 `json:"inferred"`
 	P50ms      float64 `json:"latency_p50_ms"`
 	P95ms      float64 `json:"latency_p95_ms"`
 	P99ms      float64 `json:"latency_p99_ms"`
@@ -151,7 +159,22 @@ func Summarise(group string, outs []Outcome) Summary {
 		s.Recall10 += RecallAt(10, o.Ranked, rel)
 		if len(o.Ranked) > 0 {
 			s.Answered++
+			for _, b := range strings.Split(o.Basis, ",") {
+				switch b {
+				case "direct":
+					s.Direct++
+				case "translated":
+					s.Translated++
+				case "inferred":
+					s.Inferred++
+				}
+			}
 		}
+	}
+	if s.Answered > 0 {
+		s.Direct /= s.Answered
+		s.Translated /= s.Answered
+		s.Inferred /= s.Answered
 	}
 	if n := float64(s.Answerable); n > 0 {
 		s.MRR /= n

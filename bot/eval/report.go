@@ -34,12 +34,13 @@ func WriteJSON(w io.Writer, results []Result) error {
 }
 
 // WriteTable writes the results as a table, the rankers side by side per
-// group. A metric that does not apply to a group (ranking metrics when
+// group, with the shares of answered questions found from direct,
+// translated and inferred evidence (for rankers that say). A metric that does not apply to a group (ranking metrics when
 // nobody is relevant to any of its queries, the nobody share when someone
 // is relevant to all of them) shows as "–".
 func WriteTable(w io.Writer, results []Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "group\tranker\tqueries\tMRR\tnDCG@10\tP@1\tP@5\tR@10\tanswered\tnobody\tp50 ms\tp95 ms\tp99 ms\t")
+	fmt.Fprintln(tw, "group\tranker\tqueries\tMRR\tnDCG@10\tP@1\tP@5\tR@10\tanswered\tnobody\tdirect\ttransl.\tinferred\tp50 ms\tp95 ms\tp99 ms\t")
 	if len(results) == 0 {
 		return tw.Flush()
 	}
@@ -56,9 +57,15 @@ func WriteTable(w io.Writer, results []Result) error {
 			if s.NoAnswer > 0 {
 				nobody = fmt.Sprintf("%.3f", s.Nobody)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t\n",
+			basis := func(v float64) string {
+				if s.Answerable == 0 || s.Direct+s.Translated+s.Inferred == 0 {
+					return "–"
+				}
+				return fmt.Sprintf("%.2f", v)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t\n",
 				s.Group, r.Ranker, s.Queries, rank(s.MRR), rank(s.NDCG10), rank(s.P1), rank(s.P5), rank(s.Recall10),
-				rank(s.Answered), nobody, s.P50ms, s.P95ms, s.P99ms)
+				rank(s.Answered), nobody, basis(s.Direct), basis(s.Translated), basis(s.Inferred), s.P50ms, s.P95ms, s.P99ms)
 		}
 	}
 	return tw.Flush()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,26 +36,50 @@ func (k *Knoop) Name() string { return "knoop" }
 // Rank implements Ranker. A line that is not a who-question, or has no
 // topic, gets no answer, as in chat.
 func (k *Knoop) Rank(ctx context.Context, text string, limit int) ([]string, error) {
+	ids, _, err := k.RankBasis(ctx, text, limit)
+	return ids, err
+}
+
+// RankBasis implements BasisRanker: the bases of the experts listed
+// (bot.BasisDirect, BasisTranslated, BasisInferred), comma-separated, in
+// that order.
+func (k *Knoop) RankBasis(ctx context.Context, text string, limit int) ([]string, string, error) {
 	line, ok := bot.Clean(text)
 	if !ok {
-		return nil, nil
+		return nil, "", nil
 	}
 	p := bot.Parse(line)
 	if p.Command != "who" {
-		return nil, nil
+		return nil, "", nil
 	}
 	res, err := bot.Experts(ctx, k.store, k.networkID, p.Args, k.now, limit)
 	if errors.Is(err, bot.ErrNoTopic) {
-		return nil, nil
+		return nil, "", nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	out := make([]string, 0, len(res.Experts))
+	has := map[string]bool{}
 	for _, e := range res.Experts {
 		out = append(out, e.Member.PlatformUserID)
+		has[e.Basis] = true
 	}
-	return out, nil
+	var bases []string
+	for _, b := range []string{bot.BasisDirect, bot.BasisTranslated, bot.BasisInferred} {
+		if has[b] {
+			bases = append(bases, b)
+		}
+	}
+	return out, strings.Join(bases, ","), nil
+}
+
+// BasisRanker is a Ranker that also says how its answer was found: which
+// of "direct", "translated" and "inferred" evidence its members were
+// found by, comma-separated ("" when it cannot tell).
+type BasisRanker interface {
+	Ranker
+	RankBasis(ctx context.Context, text string, limit int) ([]string, string, error)
 }
 
 // loadWorkers is how many members are written at once.
@@ -175,11 +200,20 @@ func Run(ctx context.Context, r Ranker, queries []Query) ([]Outcome, error) {
 	outs := make([]Outcome, 0, len(queries))
 	for _, q := range queries {
 		t0 := time.Now()
-		ranked, err := r.Rank(ctx, q.Text, Cutoff)
+		var (
+			ranked []string
+			basis  string
+			err    error
+		)
+		if br, ok := r.(BasisRanker); ok {
+			ranked, basis, err = br.RankBasis(ctx, q.Text, Cutoff)
+		} else {
+			ranked, err = r.Rank(ctx, q.Text, Cutoff)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: query %s: %w", r.Name(), q.ID, err)
 		}
-		outs = append(outs, Outcome{Query: q, Ranked: ranked, Latency: time.Since(t0)})
+		outs = append(outs, Outcome{Query: q, Ranked: ranked, Basis: basis, Latency: time.Since(t0)})
 	}
 	return outs, nil
 }

@@ -452,7 +452,9 @@ func runImport(e env, args []string) error {
 		return err
 	}
 	defer db.close()
-	id, err := db.store.ImportNetwork(e.ctx, x)
+	progress, done := e.progressLine("importing")
+	id, err := db.store.Import(e.ctx, x, store.ImportOptions{Progress: progress})
+	done()
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"knoop/store/lexicon"
 )
 
 // Config is config.toml. Every key is optional; environment variables
@@ -22,6 +24,9 @@ type Config struct {
 	Network struct {
 		Timezone string `toml:"timezone"`
 		Language string `toml:"language"`
+		// Dictionary is the directory of FreeDict's Dutch-English dictd
+		// files (default lexicon.DefaultDir).
+		Dictionary string `toml:"dictionary"`
 	} `toml:"network"`
 	Log struct {
 		Level  string `toml:"level"`
@@ -72,6 +77,7 @@ func defaultConfig() Config {
 	c.Database.MaxConns = 16
 	c.Network.Timezone = "Europe/Amsterdam"
 	c.Network.Language = "en"
+	c.Network.Dictionary = lexicon.DefaultDir
 	c.Log.Level = "info"
 	c.Log.Format = "auto"
 	c.Console.Coordinator = true
@@ -136,6 +142,9 @@ func (c *Config) applyEnv(env func(string) string) error {
 	}
 	if v := env("KNOOP_NETWORK_LANGUAGE"); v != "" {
 		c.Network.Language = v
+	}
+	if v := env("KNOOP_NETWORK_DICTIONARY"); v != "" {
+		c.Network.Dictionary = v
 	}
 	if v := env("KNOOP_LOG_LEVEL"); v != "" {
 		c.Log.Level = v

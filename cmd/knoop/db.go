@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	embeddedpostgres "github.com/fergusstrange/embedded-postgres"
@@ -18,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"knoop/store"
+	"knoop/store/pgembed"
 )
 
 // database is an open store plus whatever must stop with it.
@@ -33,9 +31,17 @@ func (d *database) close() {
 	}
 }
 
-// embeddedPort is where the embedded PostgreSQL listens when Knoop has to
-// start one.
-const embeddedPort = 54329
+// Where the fallback looks. Variables only so the fallback's own tests can
+// point them elsewhere (a closed port, a free one); nothing else sets them.
+var (
+	// localCandidates are the local PostgreSQL endpoints tried in order:
+	// the PG* environment variables and the default socket, then
+	// 127.0.0.1 as the postgres user.
+	localCandidates = []string{"", "host=127.0.0.1 port=5432 user=postgres sslmode=disable"}
+	// embeddedPort is where the embedded PostgreSQL listens when Knoop has
+	// to start one.
+	embeddedPort uint32 = 54329
+)
 
 // openDatabase opens the configured database. Without one and with
 // fallback set, it uses a local PostgreSQL if one answers (creating the
@@ -97,14 +103,12 @@ func databaseConfig(e env, cfg Config, log *slog.Logger, fallback bool) (*pgxpoo
 	return pc, emb, nil
 }
 
-// localDatabase tries the usual local PostgreSQL endpoints (the PG*
-// environment variables and the default socket, then 127.0.0.1 as the
-// postgres user) and returns a configuration for database knoop, creating
-// it if missing.
+// localDatabase tries the usual local PostgreSQL endpoints
+// (localCandidates) and returns a configuration for database knoop,
+// creating it if missing.
 func localDatabase(ctx context.Context) (*pgx.ConnConfig, string, error) {
-	candidates := []string{"", "host=127.0.0.1 port=5432 user=postgres sslmode=disable"}
 	var errs []error
-	for _, base := range candidates {
+	for _, base := range localCandidates {
 		cfg, err := pgx.ParseConfig(base)
 		if err != nil {
 			errs = append(errs, err)
@@ -154,9 +158,9 @@ func createDatabase(ctx context.Context, cfg *pgx.ConnConfig) error {
 	return err
 }
 
-// startEmbedded starts PostgreSQL from the user's data directory. It uses
-// the PostgreSQL binaries installed on the machine when it finds them, so
-// nothing has to be downloaded.
+// startEmbedded starts PostgreSQL (store/pgembed) in the user's data
+// directory, from the PostgreSQL installed on the machine when it finds one,
+// so nothing has to be downloaded.
 func startEmbedded(getenv func(string) string) (url string, ep *embeddedpostgres.EmbeddedPostgres, where string, err error) {
 	dir := getenv("XDG_DATA_HOME")
 	if dir == "" {
@@ -167,62 +171,9 @@ func startEmbedded(getenv func(string) string) (url string, ep *embeddedpostgres
 		dir = filepath.Join(home, ".local", "share")
 	}
 	dir = filepath.Join(dir, "knoop", "postgres")
-	run := filepath.Join(dir, "run")
-	var logs bytes.Buffer
-	cfg := embeddedpostgres.DefaultConfig().
-		Port(embeddedPort).Database("knoop").
-		RuntimePath(run).
-		DataPath(filepath.Join(dir, "data")).
-		CachePath(filepath.Join(dir, "cache")).
-		StartTimeout(30 * time.Second).
-		// The server's socket goes next to its data, not to the system's
-		// socket directory, which an ordinary user may not write.
-		StartParameters(map[string]string{"unix_socket_directories": run}).
-		Logger(&logs)
-	if bin, major := installedPostgres(); bin != "" {
-		// The library keeps a data directory only when its PG_VERSION
-		// matches the configured version, so name the installed major.
-		cfg = cfg.BinariesPath(bin).Version(embeddedpostgres.PostgresVersion(major + ".0.0"))
-	}
-	ep = embeddedpostgres.NewDatabase(cfg)
-	if err := ep.Start(); err != nil {
-		return "", nil, "", fmt.Errorf("%w\n%s", err, lastLines(logs.String(), 5))
-	}
-	return fmt.Sprintf("postgres://postgres:postgres@127.0.0.1:%d/knoop?sslmode=disable", embeddedPort), ep, dir, nil
-}
-
-// installedPostgres finds the directory holding bin/pg_ctl of a
-// PostgreSQL installed on this machine and its major version, or "".
-func installedPostgres() (dir, major string) {
-	var bin string
-	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
-		bin = strings.TrimSpace(string(out))
-	}
-	if _, err := os.Stat(filepath.Join(bin, "pg_ctl")); bin == "" || err != nil {
-		// Debian and Ubuntu keep the server binaries out of PATH.
-		matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
-		if len(matches) == 0 {
-			return "", ""
-		}
-		bin = filepath.Dir(matches[len(matches)-1])
-	}
-	out, err := exec.Command(filepath.Join(bin, "pg_ctl"), "--version").Output()
+	ep, url, err = pgembed.Start(pgembed.Options{Dir: dir, Port: embeddedPort, Database: "knoop"})
 	if err != nil {
-		return "", ""
+		return "", nil, "", err
 	}
-	// "pg_ctl (PostgreSQL) 15.20 (Debian …)"
-	fields := strings.Fields(string(out))
-	if len(fields) < 3 {
-		return "", ""
-	}
-	major, _, _ = strings.Cut(fields[2], ".")
-	return filepath.Dir(bin), major
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+	return url, ep, dir, nil
 }

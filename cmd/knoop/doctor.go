@@ -14,6 +14,7 @@ import (
 	matrixadapter "knoop/adapters/matrix"
 	slackadapter "knoop/adapters/slack"
 	"knoop/store"
+	"knoop/store/lexicon"
 )
 
 // checkTimeout bounds each network check of knoop doctor.
@@ -60,6 +61,7 @@ func runDoctor(e env, args []string) error {
 	}
 	doctorSlack(e.ctx, cfg, r)
 	doctorMatrix(e.ctx, cfg, st, r)
+	doctorDictionary(cfg, r)
 	if r.fails > 0 {
 		return fmt.Errorf("%d check(s) failed", r.fails)
 	}
@@ -211,4 +213,21 @@ func doctorMatrix(ctx context.Context, cfg Config, st *store.Store, r *report) {
 		return
 	}
 	r.ok("matrix encryption", detail)
+}
+
+// doctorDictionary reports whether the general Dutch-English dictionary
+// is installed. Knoop works without it (who-questions then cross
+// languages only through the vocabulary and cognates), so it never fails.
+func doctorDictionary(cfg Config, r *report) {
+	dir := cfg.Network.Dictionary
+	if dir == "" {
+		dir = lexicon.DefaultDir
+	}
+	d, err := lexicon.Load(dir)
+	if err != nil {
+		r.skip("dictionary", "Dutch-English dictionary not available ("+oneLine(err.Error())+
+			"); install dict-freedict-nld-eng and dict-freedict-eng-nld or set [network] dictionary")
+		return
+	}
+	r.ok("dictionary", fmt.Sprintf("FreeDict Dutch-English in %s (%d entries)", dir, d.Len()))
 }

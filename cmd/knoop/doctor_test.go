@@ -6,6 +6,8 @@ import (
 
 	"knoop/adapters/matrix/matrixtest"
 	"knoop/adapters/slack/slackfake"
+	"knoop/store/lexicon"
+	"knoop/store/storetest"
 )
 
 // lineOf returns doctor's line for a check.
@@ -142,5 +144,22 @@ func TestDoctorMatrix(t *testing.T) {
 	wantLine(t, r.stdout, "FAIL", "matrix login", "M_UNKNOWN_TOKEN", "KNOOP_MATRIX_ACCESS_TOKEN")
 	if strings.Contains(r.stdout+r.stderr, "syt_doctor_bad_token") || strings.Contains(r.stdout+r.stderr, bot.AccessToken) {
 		t.Errorf("doctor shows a token:\n%v", r)
+	}
+}
+
+// Without the dictionary Knoop works, and doctor says so without failing
+// on it; with it, doctor says where it is.
+func TestDoctorReportsTheDictionary(t *testing.T) {
+	t.Parallel()
+	r := knoop(t, map[string]string{"KNOOP_DATABASE_URL": storetest.URL(), "KNOOP_NETWORK_DICTIONARY": t.TempDir()}, nil, "doctor")
+	if !strings.Contains(r.stdout, "skip  dictionary") || strings.Contains(r.stdout, "FAIL  dictionary") {
+		t.Errorf("doctor without a dictionary:\n%s", r.stdout)
+	}
+	if _, err := lexicon.Load(lexicon.DefaultDir); err != nil {
+		return
+	}
+	r = knoop(t, map[string]string{"KNOOP_DATABASE_URL": storetest.URL()}, nil, "doctor")
+	if !strings.Contains(r.stdout, "ok    dictionary") {
+		t.Errorf("doctor with the dictionary installed:\n%s", r.stdout)
 	}
 }

@@ -25,6 +25,7 @@ func runEval(e env, args []string) error {
 	ranker := fs.String("ranker", "both", "which ranker to measure: knoop, bm25 or both")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	perQuery := fs.Bool("per-query", false, "also print every query's answer and scores (to stderr)")
+	half := fs.String("half", "all", "which questions to ask: dev (the half rules may be tuned on), test (the half to report) or all")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -42,6 +43,9 @@ func runEval(e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if queries, err = eval.SelectHalf(queries, *half); err != nil {
+		return usageError(fs, "--half: %v", err)
+	}
 	var results []eval.Result
 	if *ranker != "bm25" {
 		cfg, err := e.config(*cfgPath, explicitFlag(fs, "config"))
@@ -50,7 +54,9 @@ func runEval(e env, args []string) error {
 		}
 		log := e.logger(cfg, true)
 		err = withScratchSchema(e, cfg, log, func(s *store.Store) error {
-			k, err := eval.Load(e.ctx, s, members, evalNow)
+			progress, done := e.progressLine("loading members")
+			k, err := eval.LoadBulk(e.ctx, s, members, evalNow, progress)
+			done()
 			if err != nil {
 				return err
 			}
@@ -88,7 +94,7 @@ func runEval(e env, args []string) error {
 	if *asJSON {
 		return eval.WriteJSON(e.stdout, results)
 	}
-	fmt.Fprintf(e.stdout, "%d members, %d questions; metrics at depth %d\n\n", len(members), len(queries), eval.Cutoff)
+	fmt.Fprintf(e.stdout, "%d members, %d questions (half: %s); metrics at depth %d\n\n", len(members), len(queries), *half, eval.Cutoff)
 	return eval.WriteTable(e.stdout, results)
 }
 

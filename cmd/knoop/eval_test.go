@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,6 +84,21 @@ func TestEvalBM25NeedsNoDatabase(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "bm25") || strings.Contains(r.stdout, "knoop ") {
 		t.Fatal(r)
 	}
+	// The halves of a set are asked apart and add up to the whole set.
+	n := 0
+	for _, half := range []string{"dev", "test"} {
+		r := knoop(t, map[string]string{"KNOOP_DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}, nil,
+			"eval", "--members", "../../testdata/eval/members.jsonl", "--queries", "../../testdata/eval/queries.jsonl",
+			"--ranker", "bm25", "--half", half)
+		var k int
+		if _, err := fmt.Sscanf(r.stdout, "330 members, %d questions (half: "+half+")", &k); r.code != 0 || err != nil {
+			t.Fatalf("--half %s: %v\n%v", half, err, r)
+		}
+		n += k
+	}
+	if n != 174 {
+		t.Errorf("dev and test hold %d questions, the set %d", n, 174)
+	}
 }
 
 func TestEvalBadInput(t *testing.T) {
@@ -103,6 +119,7 @@ func TestEvalBadInput(t *testing.T) {
 	}{
 		{[]string{"eval"}, 2, "--members and --queries are required"},
 		{[]string{"eval", "--members", fixtureMembers, "--queries", fixtureQueries, "--ranker", "tfidf"}, 2, "--ranker must be"},
+		{[]string{"eval", "--members", fixtureMembers, "--queries", fixtureQueries, "--half", "train"}, 2, `unknown half "train"`},
 		{[]string{"eval", "--members", filepath.Join(dir, "none.jsonl"), "--queries", fixtureQueries}, 1, "none.jsonl"},
 		{[]string{"eval", "--members", bad, "--queries", fixtureQueries}, 1, "bad.jsonl:2: not a valid JSON object"},
 		{[]string{"eval", "--members", fixtureMembers, "--queries", unknown}, 1, `unknown.jsonl:1: query "q1": unknown member "m9"`},

@@ -26,6 +26,7 @@ import (
 	"golang.org/x/term"
 
 	"knoop/bot"
+	"knoop/store/lexicon"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -140,7 +141,12 @@ func parse(fs *flag.FlagSet, args []string) error {
 // config loads the configuration; the file is required only when named
 // explicitly, by -config or KNOOP_CONFIG.
 func (e env) config(path string, explicit bool) (Config, error) {
-	return loadConfig(path, explicit || e.getenv("KNOOP_CONFIG") != "", e.getenv)
+	cfg, err := loadConfig(path, explicit || e.getenv("KNOOP_CONFIG") != "", e.getenv)
+	if err == nil {
+		// The dictionary is loaded on the first who-question, from here.
+		lexicon.SetDir(cfg.Network.Dictionary)
+	}
+	return cfg, err
 }
 
 func (e env) logger(cfg Config, quiet bool) *slog.Logger {

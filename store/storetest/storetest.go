@@ -1,15 +1,24 @@
 // Package storetest gives tests a real PostgreSQL store in a throw-away
 // schema of its own, dropped when the test ends.
 //
-// The database comes from KNOOP_TEST_DATABASE_URL, default
-// postgres://postgres@127.0.0.1:5432/test. A test that cannot reach it
-// fails (it does not skip): the suite is meant to run against the real thing.
+// The database comes from KNOOP_TEST_DATABASE_URL, else
+// postgres://postgres@127.0.0.1:5432/test if anything answers there, else an
+// embedded PostgreSQL shared by all test binaries (see fallback.go). A test
+// that cannot reach its database fails (it does not skip): the suite is
+// meant to run against the real thing.
+//
+// A schema's connections have search_path "<schema>, public", and public
+// must hold no tables (it holds only the pg_trgm extension's functions):
+// a query that misses the test's schema — a connection opened without the
+// search_path — then fails instead of reading another test's data. Schema
+// fails the test when public holds a table.
 package storetest
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"os"
 	"testing"
@@ -23,12 +32,16 @@ import (
 // DefaultURL is the database tests use when KNOOP_TEST_DATABASE_URL is unset.
 const DefaultURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
-// URL returns the test database URL.
+// URL returns the test database URL, picked once per test binary as the
+// package comment says. If no database can be had it says why on stderr
+// and returns DefaultURL (connecting to it then fails).
 func URL() string {
-	if u := os.Getenv("KNOOP_TEST_DATABASE_URL"); u != "" {
-		return u
+	u, err := resolveURL()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "storetest: %v\n", err)
+		return DefaultURL
 	}
-	return DefaultURL
+	return u
 }
 
 // TB is the part of testing.TB the helpers need, so benchmarks can use them.
@@ -61,9 +74,17 @@ func SchemaConfig(t TB) (string, *pgxpool.Config) {
 	_, _ = rand.Read(b)
 	name := "knooptest_" + hex.EncodeToString(b)
 
-	admin, err := pgx.Connect(ctx, URL())
+	url, err := resolveURL()
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	admin, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatalf("connect to test database (set KNOOP_TEST_DATABASE_URL): %v", err)
+	}
+	if err := checkPublicEmpty(ctx, admin); err != nil {
+		_ = admin.Close(ctx)
+		t.Fatalf("storetest: %v", err)
 	}
 	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
 		_ = admin.Close(ctx)
@@ -71,7 +92,7 @@ func SchemaConfig(t TB) (string, *pgxpool.Config) {
 	}
 	_ = admin.Close(ctx)
 	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), URL())
+		c, err := pgx.Connect(context.Background(), url)
 		if err != nil {
 			t.Logf("drop schema %s: %v", name, err)
 			return
@@ -82,13 +103,31 @@ func SchemaConfig(t TB) (string, *pgxpool.Config) {
 		}
 	})
 
-	cfg, err := pgxpool.ParseConfig(URL())
+	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		t.Fatalf("parse test database url: %v", err)
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = name + ",public"
 	cfg.MaxConns = 8
 	return name, cfg
+}
+
+// checkPublicEmpty fails when the public schema holds a table, view or
+// sequence: a query that misses a test's schema would find it there.
+func checkPublicEmpty(ctx context.Context, c *pgx.Conn) error {
+	rows, err := c.Query(ctx, `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') ORDER BY 1 LIMIT 10`)
+	if err != nil {
+		return fmt.Errorf("listing the public schema: %w", err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("listing the public schema: %w", err)
+	}
+	if len(names) > 0 {
+		return fmt.Errorf("the test database's public schema holds %v; tests need it empty (a query that misses its schema must fail, not read these): drop them or use another database (KNOOP_TEST_DATABASE_URL)", names)
+	}
+	return nil
 }
 
 // Ensure storetest.TB is satisfied by the testing types.

@@ -1,10 +1,13 @@
 // Package matrixtest runs a real Matrix homeserver (Dendrite v0.13.8,
 // github.com/matrix-org/dendrite, Apache-2.0) for tests.
 //
-// The Dendrite binaries are not built by the tests: they are looked up in the
-// directory named by $KNOOP_DENDRITE_BIN, else $XDG_CACHE_HOME/knoop-dendrite/bin,
-// else $HOME/.cache/knoop-dendrite/bin. .ci/run builds them there first; to
-// build them by hand:
+// The Dendrite binaries are looked up in the directory named by
+// $KNOOP_DENDRITE_BIN, else $XDG_CACHE_HOME/knoop-dendrite/bin, else
+// $HOME/.cache/knoop-dendrite/bin. When any is missing, the first test that
+// needs a server builds them there (`go install …@v0.13.8`, about 3-4 minutes
+// with empty Go caches, seconds with warm ones), once per machine: parallel
+// test packages wait on a file lock for that build instead of starting their
+// own. To build them by hand:
 //
 //	GOBIN=$HOME/.cache/knoop-dendrite/bin go install \
 //	  github.com/matrix-org/dendrite/cmd/dendrite@v0.13.8 \
@@ -112,8 +115,7 @@ func checkBinaries(dir string) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("Dendrite binaries missing from %s: %s (set KNOOP_DENDRITE_BIN to use another directory); build them with:\n\t%s",
-			dir, strings.Join(missing, ", "), InstallCommand(dir))
+		return fmt.Errorf("Dendrite binaries missing from %s: %s", dir, strings.Join(missing, ", "))
 	}
 	return nil
 }
@@ -134,7 +136,8 @@ type TB interface {
 var _ TB = testing.TB(nil)
 
 // Start creates a fresh Dendrite in t.TempDir() and starts it. It is stopped
-// when the test ends. Missing binaries are a test failure, not a skip.
+// when the test ends. Missing binaries are built first (see the package
+// comment); a failed build is a test failure, not a skip.
 func Start(t TB) *Server {
 	t.Helper()
 	s, err := newServer(t.TempDir())
@@ -158,7 +161,7 @@ func Start(t TB) *Server {
 // newServer writes keys and configuration into dir.
 func newServer(dir string) (*Server, error) {
 	binDir := BinDir()
-	if err := checkBinaries(binDir); err != nil {
+	if err := ensureBinaries(binDir, os.Stderr, goInstall); err != nil {
 		return nil, err
 	}
 	dir, err := filepath.Abs(dir)

@@ -3,6 +3,7 @@ package matrixtest_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -201,9 +202,14 @@ func (f *fatalTB) Skipf(format string, args ...any) {
 	f.Fatalf("skipped: "+format, args...)
 }
 
-func TestMissingBinariesFail(t *testing.T) {
+// Missing binaries are built; when that build fails, Start fails the test
+// with the command to build them by hand and what went wrong. (The build is
+// made to fail at once: no module proxy, an empty module cache.)
+func TestMissingBinariesBuildFailureFails(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("KNOOP_DENDRITE_BIN", dir)
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOMODCACHE", t.TempDir())
 	if got := matrixtest.BinDir(); got != dir {
 		t.Fatalf("BinDir() = %q with KNOOP_DENDRITE_BIN=%q", got, dir)
 	}
@@ -216,8 +222,16 @@ func TestMissingBinariesFail(t *testing.T) {
 	}()
 	<-done
 	want := "GOBIN=" + dir + " go install github.com/matrix-org/dendrite/cmd/dendrite@v0.13.8 github.com/matrix-org/dendrite/cmd/generate-keys@v0.13.8"
-	if !strings.Contains(f.msg, want) || strings.HasPrefix(f.msg, "skipped") {
-		t.Fatalf("Start failed with %q, want the install command %q", f.msg, want)
+	if !strings.Contains(f.msg, want) || !strings.Contains(f.msg, "GOPROXY=off") || strings.HasPrefix(f.msg, "skipped") {
+		t.Fatalf("Start failed with %q, want the install command %q and the build's complaint", f.msg, want)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != ".build.lock .build.log" {
+		t.Fatalf("after a failed build %s holds %v, want only the lock file and the build's log", dir, names)
 	}
 }
 

@@ -32,10 +32,12 @@ var shared struct {
 // Main runs the package's tests and then stops the shared server (if a test
 // started one) and removes its directory. Call it from TestMain.
 func Main(m *testing.M) {
-	os.Exit(runMain(m))
+	os.Exit(Run(m))
 }
 
-func runMain(m *testing.M) int {
+// Run is Main without the exit: it returns the exit code, so TestMain can
+// check more (goroutines left behind) after the shared server has stopped.
+func Run(m *testing.M) int {
 	shared.mu.Lock()
 	shared.inMain = true
 	shared.mu.Unlock()

@@ -1,8 +1,13 @@
-// Command gen writes Knoop's open labelled set for `knoop eval`:
+// Command gen writes Knoop's open labelled sets for `knoop eval`:
 // members.jsonl and queries.jsonl in the directory given by -out.
 //
 //	go run ./testdata/eval/gen -out testdata/eval
+//	go run ./testdata/eval/gen -set care -out testdata/eval/care
 //
+// -set network (the default) is a regional port, logistics, horticulture
+// and energy network (topics.go); -set care a regional healthcare, welfare
+// and health-education network (care.go), written before Knoop's ranker
+// knew any of its words.
 // It is deterministic: the same seed writes the same files. Every member
 // gets a few topics of expertise (topics.go) from the sectors of their
 // organisation; the files show only what members wrote about them
@@ -108,6 +113,7 @@ type endorsementOut struct {
 
 type queryOut struct {
 	ID       string         `json:"id"`
+	Topic    string         `json:"topic"`
 	Text     string         `json:"text"`
 	Lang     string         `json:"lang"`
 	Group    string         `json:"group"`
@@ -127,7 +133,19 @@ func main() {
 	out := flag.String("out", "testdata/eval", "directory to write members.jsonl and queries.jsonl to")
 	n := flag.Int("members", 330, "number of members")
 	seed := flag.Uint64("seed", 2026, "random seed")
+	set := flag.String("set", "network", "which set: network or care")
 	flag.Parse()
+	switch *set {
+	case "network":
+	case "care":
+		orgs, topics, absent, undeclaredGroup = careOrgs, careTopics, careAbsent, "undeclared"
+	default:
+		log.Fatalf("unknown set %q (network or care)", *set)
+	}
+	topicByID = map[string]*topic{}
+	for i := range topics {
+		topicByID[topics[i].id] = &topics[i]
+	}
 	rng := rand.New(rand.NewPCG(*seed, 0x6b6e6f6f70))
 	members := generateMembers(rng, *n)
 	queries := generateQueries(rng, members)
@@ -144,13 +162,11 @@ func main() {
 	fmt.Printf("%d members in %d organisations, %d queries %v\n", len(members), len(orgs), len(queries), groups)
 }
 
-var topicByID = func() map[string]*topic {
-	m := map[string]*topic{}
-	for i := range topics {
-		m[topics[i].id] = &topics[i]
-	}
-	return m
-}()
+var topicByID map[string]*topic
+
+// undeclaredGroup names the group of questions about topics nobody
+// declared.
+var undeclaredGroup = "evidence-only"
 
 func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
 
@@ -193,6 +209,7 @@ func generateMembers(rng *rand.Rand, n int) []*member {
 		if rng.Float64() < 0.15 {
 			m.addTopic(pick(rng, topics).id)
 		}
+		m.addCompanions(rng)
 		ms = append(ms, m)
 	}
 	// Every topic has at least two experts, so every question has answers.
@@ -202,7 +219,9 @@ func generateMembers(rng *rand.Rand, n int) []*member {
 			if len(cands) == 0 {
 				cands = ms
 			}
-			pick(rng, cands).addTopic(t.id)
+			c := pick(rng, cands)
+			c.addTopic(t.id)
+			c.addCompanions(rng)
 		}
 	}
 	for _, m := range ms {
@@ -212,6 +231,17 @@ func generateMembers(rng *rand.Rand, n int) []*member {
 		m.endorse(rng, ms)
 	}
 	return ms
+}
+
+// addCompanions gives a member with a topic that has a companion (people
+// who do the one usually do the other) the companion too, most of the
+// time. Only the care set has companions; the network set draws nothing.
+func (m *member) addCompanions(rng *rand.Rand) {
+	for _, id := range m.topics {
+		if c := topicByID[id].companion; c != "" && !slices.Contains(m.topics, c) && rng.Float64() < 0.8 {
+			m.addTopic(c)
+		}
+	}
 }
 
 func count(ms []*member, id string) int {
@@ -281,7 +311,9 @@ func (m *member) writeEvidence(rng *rand.Rand) {
 func (m *member) endorse(rng *rand.Rand, ms []*member) {
 	var declared []string
 	for _, id := range m.topics {
-		if !topicByID[id].evidenceOnly {
+		// Topics nobody declares can still be endorsed when colleagues
+		// have words for them (only in the care set).
+		if t := topicByID[id]; !t.evidenceOnly || len(t.nl)+len(t.en) > 0 {
 			declared = append(declared, id)
 		}
 	}
@@ -320,12 +352,12 @@ func appendNew(xs []string, x string) []string {
 
 func generateQueries(rng *rand.Rand, ms []*member) []queryOut {
 	var qs []queryOut
-	add := func(lang, group, phrase string, rel map[string]int) {
+	add := func(topic, lang, group, phrase string, rel map[string]int) {
 		tmpl := templatesEN
 		if lang == "nl" {
 			tmpl = templatesNL
 		}
-		qs = append(qs, queryOut{ID: fmt.Sprintf("q%03d", len(qs)+1), Text: fmt.Sprintf(pick(rng, tmpl), phrase),
+		qs = append(qs, queryOut{ID: fmt.Sprintf("q%03d", len(qs)+1), Topic: topic, Text: fmt.Sprintf(pick(rng, tmpl), phrase),
 			Lang: lang, Group: group, Relevant: rel})
 	}
 	for _, t := range topics {
@@ -346,12 +378,12 @@ func generateQueries(rng *rand.Rand, ms []*member) []queryOut {
 			if len(phrases) == 0 {
 				continue
 			}
-			add(lang, group(t, lang, ms), pick(rng, phrases), rel)
+			add(t.id, lang, group(t, lang, ms), pick(rng, phrases), rel)
 		}
 	}
 	for _, a := range absent {
-		add("nl", "no-answer", a.nl, map[string]int{})
-		add("en", "no-answer", a.en, map[string]int{})
+		add("absent:"+a.en, "nl", "no-answer", a.nl, map[string]int{})
+		add("absent:"+a.en, "en", "no-answer", a.en, map[string]int{})
 	}
 	return qs
 }
@@ -362,7 +394,7 @@ func generateQueries(rng *rand.Rand, ms []*member) []queryOut {
 // languages; monolingual otherwise.
 func group(t topic, lang string, ms []*member) string {
 	if t.evidenceOnly {
-		return "evidence-only"
+		return undeclaredGroup
 	}
 	experts, same := 0, 0
 	for _, m := range ms {

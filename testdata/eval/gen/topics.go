@@ -6,7 +6,8 @@ package main
 // phrase it, and which other topics are close to it. langs says in which
 // language(s) members of this network write about it: "nl", "en" or
 // "both". evidenceOnly topics are never declared as a skill; members show
-// them only through delivered work.
+// them only through delivered work (and, when nl or en are given,
+// colleagues' endorsements in those words).
 type topic struct {
 	id, sector, langs string
 	nl, en            []string // declared skill phrasings
@@ -14,6 +15,9 @@ type topic struct {
 	qNL, qEN          []string // how a question names it
 	related           []string
 	evidenceOnly      bool
+	// companion is a topic most members with this one also have (care
+	// set only): what the network knows about the one hints at the other.
+	companion string
 }
 
 var topics = []topic{
