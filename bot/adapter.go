@@ -108,3 +108,10 @@ type Poster interface {
 type Threader interface {
 	SendInThread(ctx context.Context, to Target, r Reply) error
 }
+
+// ConversationOpener can start one conversation with several users (a
+// Slack group direct message, a new Matrix room inviting them) titled
+// title where the platform shows titles, and post r there.
+type ConversationOpener interface {
+	OpenConversation(ctx context.Context, title string, platformUserIDs []string, r Reply) error
+}

@@ -37,7 +37,8 @@ type Bot struct {
 	whoCost   int
 	// eventTimeout bounds the handling of one message.
 	eventTimeout time.Duration
-	webURL       string // the network page's base URL; empty: no page
+	webURL       string      // the network page's base URL; empty: no page
+	intros       *introSetup // nil: introductions cannot be delivered
 }
 
 // Option configures a Bot.

@@ -62,7 +62,7 @@ func init() {
 		c.NetworkWide = true
 	}
 	registry = []*Command{
-		cmdWho, cmdAsk, cmdAsks,
+		cmdWho, cmdAsk, cmdAsks, cmdIntro, cmdIntros,
 		cmdSkills, cmdOrg, cmdProfile, cmdEndorse, cmdAway, cmdBack, cmdLanguage, cmdTimezone,
 		cmdCommit, cmdDone, cmdUpdate, cmdDrop, cmdSnooze, cmdDue, cmdCommitments, cmdReassign, cmdNudges,
 		cmdCharter, cmdGoal, cmdGoals, cmdDigest, cmdWeb,

@@ -43,6 +43,7 @@ type export struct {
 	History           map[int64][]exportUpdate `json:"history"`
 	Received          []exportCommitment       `json:"commitments_received"`
 	Goals             []exportGoal             `json:"goals_created"`
+	Introductions     []store.MemberIntro      `json:"introductions"`
 }
 
 type exportGoal struct {
@@ -99,6 +100,9 @@ func runExport(c *call) Reply {
 		return c.fail(err)
 	}
 	if e.Asks, err = c.b.store.AsksBy(c.ctx, m.ID); err != nil {
+		return c.fail(err)
+	}
+	if e.Introductions, err = c.b.store.IntrosFor(c.ctx, m.ID); err != nil {
 		return c.fail(err)
 	}
 	cms, err := c.b.store.Commitments(c.ctx, store.CommitmentFilter{NetworkID: c.net.ID, OwnerID: m.ID, Limit: 10000})

@@ -121,6 +121,9 @@ func NewScheduler(b *Bot, adapters []Adapter, opts SchedulerOptions) (*Scheduler
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[nudgeArgs]) error {
 		return s.deliverNudge(ctx, j.Args.Nudge)
 	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[introExpiredArgs]) error {
+		return s.deliverIntroExpired(ctx, j.Args)
+	}))
 	jobTimeout := time.Minute
 	if opts.RescueAfter <= jobTimeout {
 		jobTimeout = opts.RescueAfter / 2
@@ -186,6 +189,7 @@ func (s *Scheduler) Ready() error {
 // Planned counts what one Tick queued and skipped.
 type Planned struct {
 	Digests, DigestsSkipped, Nudges int
+	IntrosExpired                   int // introduction requests unanswered too long
 	// Busy: another pass (of this replica or another) was still running,
 	// so this one did nothing.
 	Busy bool
@@ -223,6 +227,9 @@ func (s *Scheduler) Tick(ctx context.Context) (Planned, error) {
 		}
 	}
 	if err := s.planNudges(ctx, now, &p); err != nil {
+		return p, err
+	}
+	if err := s.planIntros(ctx, &p); err != nil {
 		return p, err
 	}
 	s.ticked.Store(time.Now().UnixNano())

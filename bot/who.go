@@ -270,6 +270,7 @@ func runWho(c *call) Reply {
 		}
 		r.add(Text, tr(c.lang, "who_orgs", strings.Join(parts, ", ")))
 	}
+	c.offerIntros(&r, topic, res.Experts)
 	return r
 }
 

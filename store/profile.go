@@ -183,6 +183,9 @@ func (s *Store) Forget(ctx context.Context, memberID int64, at time.Time) error 
 			// Asks are the member's own words, often with their name or
 			// number in them.
 			`DELETE FROM asks WHERE member_id = $1`,
+			// Introductions are private to the two people in them.
+			`DELETE FROM intros WHERE asker_id = $1 OR expert_id = $1`,
+			`DELETE FROM intro_offers WHERE member_id = $1`,
 			`UPDATE commitment_updates SET note = '' WHERE member_id = $1 AND kind <> 'created'`,
 			// Reminders sent to them; releasing the claims also lets a new
 			// owner of a reassigned commitment be reminded.

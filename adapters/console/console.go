@@ -247,3 +247,15 @@ func (a *Adapter) Send(_ context.Context, to bot.Target, r bot.Reply) error {
 func (a *Adapter) SendDirect(ctx context.Context, userID string, r bot.Reply) error {
 	return a.Send(ctx, bot.Target{Platform: Platform, UserID: userID}, r)
 }
+
+var _ bot.ConversationOpener = (*Adapter)(nil)
+
+// OpenConversation implements bot.ConversationOpener: the conversation is
+// printed with who it is for (the title is in r).
+func (a *Adapter) OpenConversation(_ context.Context, _ string, userIDs []string, r bot.Reply) error {
+	if r.IsZero() {
+		return nil
+	}
+	a.printf("[to %s] %s\n\n", strings.Join(userIDs, ", "), bot.RenderText(r))
+	return nil
+}

@@ -124,7 +124,7 @@ func startWith(t *testing.T, handler bot.Handler, configure ...func(*slack.Confi
 	clock := bottest.NewClock(now)
 	var b *bot.Bot
 	if handler == nil {
-		b = bot.New(st, log, bot.WithClock(clock.Now))
+		b = bot.New(st, log, bot.WithClock(clock.Now), bot.WithAdapters(a))
 		handler = b
 	}
 	ctx, cancel := context.WithCancel(context.Background())

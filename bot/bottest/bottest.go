@@ -123,6 +123,9 @@ func (w tWriter) Write(p []byte) (int, error) {
 // Run; replies and sent messages are recorded.
 type Adapter struct {
 	In chan bot.Message
+	// Platform is the name the adapter reports (default "fake"); set it to
+	// the harness's platform to receive messages the bot sends members.
+	Platform string
 
 	mu      sync.Mutex
 	replies []Sent
@@ -144,7 +147,12 @@ func NewAdapter(buffer int) *Adapter {
 var _ bot.Adapter = (*Adapter)(nil)
 
 // Name implements bot.Adapter.
-func (a *Adapter) Name() string { return "fake" }
+func (a *Adapter) Name() string {
+	if a.Platform != "" {
+		return a.Platform
+	}
+	return "fake"
+}
 
 // Run handles messages from In until ctx ends or In is closed. It runs
 // workers handlers at once, as real adapters do.
@@ -191,6 +199,13 @@ func (a *Adapter) Send(_ context.Context, to bot.Target, r bot.Reply) error {
 	defer a.mu.Unlock()
 	a.sent = append(a.sent, Sent{To: to, Reply: r})
 	return nil
+}
+
+// Sent returns the messages the bot started itself so far.
+func (a *Adapter) Sent() []Sent {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]Sent(nil), a.sent...)
 }
 
 // Replies returns the replies so far.

@@ -76,10 +76,12 @@ func runConsole(e env, args []string) error {
 		defer page.Stop(e.ctx)
 		opts = append(opts, bot.WithWebURL(page.base))
 	}
-	b := bot.New(db.store, log, opts...)
 	copts := console.Options{
 		User: user, Org: *org, Lang: *lang, Room: *room, Interactive: interactive, Coordinator: cfg.Console.Coordinator,
 	}
+	a := console.New(e.stdin, e.stdout, copts)
+	opts = append(opts, bot.WithAdapters(a), bot.WithIntroLimit(cfg.Limits.IntrosPerWeek))
+	b := bot.New(db.store, log, opts...)
 	if page != nil {
 		// stderr, so a script's stdout stays exactly its replies.
 		link, err := b.WebLink(e.ctx, console.Message(copts, ""))
@@ -88,7 +90,6 @@ func runConsole(e env, args []string) error {
 		}
 		fmt.Fprintf(e.stderr, "Network page: %s\n  (your sign-in link as %s: it works once, for 15 minutes; type `web` for a new one)\n", link, user)
 	}
-	a := console.New(e.stdin, e.stdout, copts)
 	if !interactive {
 		// A script gets exactly its replies: no digest or reminder
 		// arrives in between.
@@ -224,7 +225,7 @@ func runRun(e env, args []string) error {
 	defer stopRun()
 	opts := []bot.Option{bot.WithNetworkDefaults(cfg.Network.Timezone, cfg.Network.Language), bot.WithMetrics(m),
 		bot.WithRateLimit(bot.RateLimit{PerMinute: cfg.Limits.CommandsPerMinute, WhoCost: cfg.Limits.WhoCost}),
-		bot.WithEventTimeout(cfg.Run.EventTimeout)}
+		bot.WithEventTimeout(cfg.Run.EventTimeout), bot.WithAdapters(adapters...), bot.WithIntroLimit(cfg.Limits.IntrosPerWeek)}
 	if cfg.Web.Listen != "" {
 		page, err := startWeb(db.store, log, cfg.Web.Listen, cfg.Web.BaseURL, servers)
 		if err != nil {

@@ -55,6 +55,9 @@ type Config struct {
 	Limits struct {
 		CommandsPerMinute int `toml:"commands_per_minute"`
 		WhoCost           int `toml:"who_cost"`
+		// IntrosPerWeek is how many open introduction requests an expert
+		// gets per week.
+		IntrosPerWeek int `toml:"intros_per_week"`
 	} `toml:"limits"`
 	Slack struct {
 		BotToken      string   `toml:"bot_token"`
@@ -92,6 +95,7 @@ func defaultConfig() Config {
 	c.Run.AdapterGiveUp = 2 * time.Minute
 	c.Limits.CommandsPerMinute = 20
 	c.Limits.WhoCost = 3
+	c.Limits.IntrosPerWeek = 3
 	c.Slack.Mode = "socket"
 	c.Slack.Admins = []string{}
 	c.Slack.External = "guest"
@@ -195,6 +199,13 @@ func (c *Config) applyEnv(env func(string) string) error {
 		}
 		c.Limits.CommandsPerMinute = n
 	}
+	if v := env("KNOOP_LIMITS_INTROS_PER_WEEK"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("KNOOP_LIMITS_INTROS_PER_WEEK: %w", err)
+		}
+		c.Limits.IntrosPerWeek = n
+	}
 	// Secrets are best kept out of the file: the environment wins.
 	for key, dst := range map[string]*string{
 		"KNOOP_SLACK_BOT_TOKEN":      &c.Slack.BotToken,
@@ -244,6 +255,9 @@ func (c *Config) validate() error {
 	}
 	if c.Limits.CommandsPerMinute < 0 || c.Limits.CommandsPerMinute > 100000 {
 		errs = append(errs, fmt.Errorf("limits.commands_per_minute must be 0 (no limit)..100000, got %d", c.Limits.CommandsPerMinute))
+	}
+	if c.Limits.IntrosPerWeek < 1 || c.Limits.IntrosPerWeek > 100 {
+		errs = append(errs, fmt.Errorf("limits.intros_per_week must be 1..100, got %d", c.Limits.IntrosPerWeek))
 	}
 	if c.Limits.WhoCost < 1 || c.Limits.WhoCost > 100 {
 		errs = append(errs, fmt.Errorf("limits.who_cost must be 1..100, got %d", c.Limits.WhoCost))
