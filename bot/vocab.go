@@ -221,11 +221,22 @@ type topicUnit struct {
 // the text of each question unit (bit i of Covers stands for units[i]).
 func expandTopic(topic string) ([]store.Concept, []source, []string) {
 	index := map[string]int{}
+	forms := map[string]bool{} // the index terms the concepts so far look up
 	var out []store.Concept
 	var srcs []source
 	add := func(t string, w float64, covers uint32, exact bool, src source) {
 		if len(t) < 2 || len(t) > 80 || topicStop[t] {
 			return
+		}
+		qf := store.QueryForms(t)
+		if _, seen := index[t]; !seen && src == srcTranslated && slices.ContainsFunc(qf, func(f string) bool { return forms[f] }) {
+			// An inflection of a word already asked for ("logistieken"
+			// beside "logistiek") would look up the same evidence again
+			// and count it twice.
+			return
+		}
+		for _, f := range qf {
+			forms[f] = true
 		}
 		if i, ok := index[t]; ok {
 			out[i].Covers |= covers
