@@ -148,6 +148,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	a := &Adapter{cfg: cfg, cli: cli, log: log.With("platform", Platform), me: me, allow: map[string]bool{},
 		direct: map[id.RoomID]bool{}, shared: map[id.RoomID]bool{}, levels: map[id.RoomID]*event.PowerLevelsEventContent{}, dms: map[id.UserID]id.RoomID{},
 		coordinators: map[id.UserID]bool{}}
+	a.queue.Limit = memberQueue
 	for _, s := range cfg.Allow {
 		a.allow[s] = true
 	}

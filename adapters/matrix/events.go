@@ -55,9 +55,10 @@ func (a *Adapter) onMessage(ctx context.Context, h bot.Handler, evt *event.Event
 			return a.reply(ctx, evt, evt, thread, m, r)
 		})
 	})
-	if !queued { // a full queue (when bounded): the work will not run
+	if !queued { // the sender's queue is full: the work will not run
 		a.work.Done()
 		finished()
+		a.dropped(ctx, evt)
 	}
 }
 
@@ -89,6 +90,18 @@ func sentPrivately(lang string) string {
 		return "Ik heb je het antwoord in een direct bericht gestuurd."
 	}
 	return "I sent you the answer in a direct message."
+}
+
+// memberQueue bounds one sender's events waiting or being handled, so a
+// member flooding Knoop holds a bounded amount of memory (the per-member
+// rate limit answers floods long before; this is the backstop).
+const memberQueue = 256
+
+// dropped logs and counts an event refused because its sender's queue was
+// full; the sync position moves past it, so it is not answered.
+func (a *Adapter) dropped(ctx context.Context, evt *event.Event) {
+	a.cfg.Metrics.Error("queue_full")
+	a.log.WarnContext(ctx, "member's queue is full; event dropped", "member", string(evt.Sender), "event", string(evt.ID))
 }
 
 // track numbers work queued for an event, so the sync position moves past
@@ -360,9 +373,10 @@ func (a *Adapter) onReaction(ctx context.Context, h bot.Handler, evt *event.Even
 			return a.reply(ctx, evt, nil, "", m, r)
 		})
 	})
-	if !queued { // a full queue (when bounded): the work will not run
+	if !queued { // the sender's queue is full: the work will not run
 		a.work.Done()
 		finished()
+		a.dropped(ctx, evt)
 	}
 }
 
