@@ -274,10 +274,14 @@ func TestPillsResolveToIDs(t *testing.T) {
 	if !strings.Contains(got, "You endorsed Bob for cold chain") {
 		t.Fatalf("endorse by pill: %q", got)
 	}
+	// The endorsement commits right after its answer was sent.
 	var who string
-	if err := h.store.Pool().QueryRow(context.Background(), `SELECT m.platform_user_id FROM endorsements e
-		JOIN members m ON m.id = e.endorsee_id`).Scan(&who); err != nil || who != string(bob.UserID) {
-		t.Fatalf("endorsement went to %q (%v), want %s", who, err, bob.UserID)
+	waitUntil(t, "the endorsement stored", func() bool {
+		return h.store.Pool().QueryRow(context.Background(), `SELECT m.platform_user_id FROM endorsements e
+			JOIN members m ON m.id = e.endorsee_id`).Scan(&who) == nil
+	})
+	if who != string(bob.UserID) {
+		t.Fatalf("endorsement went to %q, want %s", who, bob.UserID)
 	}
 	// Without a pill the name fits two members: a question, no guess.
 	if got := h.ask(h.alice, room, "!knoop profile Bob"); !strings.Contains(got, "could be several members") {
