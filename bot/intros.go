@@ -190,14 +190,17 @@ func (c *call) introFromAnswer(num, note string) Reply {
 
 // candidates are the members of ids as far as offering them goes.
 func (c *call) candidates(ids []int64) ([]intro.Candidate, map[int64]store.Member, error) {
-	off, err := c.b.store.IntrosOff(c.ctx, ids)
+	found, err := c.b.store.IntroCandidates(c.ctx, ids, c.now.Add(-intro.Window))
 	if err != nil {
 		return nil, nil, err
 	}
-	open, err := c.b.store.OpenIntros(c.ctx, ids, c.now.Add(-intro.Window))
-	if err != nil {
-		return nil, nil, err
-	}
+	cands, ms := c.introCandidates(ids, found)
+	return cands, ms, nil
+}
+
+// introCandidates orders what the store found by ids and decides who can
+// be asked now.
+func (c *call) introCandidates(ids []int64, found map[int64]store.IntroCandidate) ([]intro.Candidate, map[int64]store.Member) {
 	limit := 0
 	if c.b.intros != nil {
 		limit = c.b.intros.limit
@@ -205,17 +208,15 @@ func (c *call) candidates(ids []int64) ([]intro.Candidate, map[int64]store.Membe
 	out := make([]intro.Candidate, 0, len(ids))
 	ms := make(map[int64]store.Member, len(ids))
 	for _, id := range ids {
-		m, err := c.b.store.Member(c.ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
+		f, ok := found[id]
+		if !ok {
 			continue
 		}
-		if err != nil {
-			return nil, nil, err
-		}
+		m := f.Member
 		ms[id] = m
-		out = append(out, intro.Candidate{ID: id, Off: off[id] || m.Forgotten, Away: m.Away(c.forMember(m, "").today()), Full: intro.Full(open[id], limit)})
+		out = append(out, intro.Candidate{ID: id, Off: f.Off || m.Forgotten, Away: m.Away(c.forMember(m, "").today()), Full: intro.Full(f.Open, limit)})
 	}
-	return out, ms, nil
+	return out, ms
 }
 
 // requestIntro asks expert m, on behalf of the caller, for an introduction
@@ -381,15 +382,12 @@ func (c *call) offerIntros(r *Reply, topic string, experts []store.Expert) {
 	for i, e := range experts {
 		ids[i] = e.Member.ID
 	}
-	if err := c.b.store.SaveIntroOffer(c.ctx, c.me.ID, topic, ids, c.now); err != nil {
-		c.b.log.WarnContext(c.ctx, "save introduction offer", "err", err)
-		return
-	}
-	cands, ms, err := c.candidates(ids)
+	found, err := c.b.store.OfferIntros(c.ctx, c.me.ID, topic, ids, c.now, c.now.Add(-intro.Window))
 	if err != nil {
 		c.b.log.WarnContext(c.ctx, "introduction offers", "err", err)
 		return
 	}
+	cands, ms := c.introCandidates(ids, found)
 	byID := make(map[int64]intro.Candidate, len(cands))
 	for _, cd := range cands {
 		byID[cd.ID] = cd

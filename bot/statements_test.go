@@ -24,7 +24,12 @@ var statementBudget = []struct {
 	{"skills", "skills", 3},
 	{"commit", "commit write the pilot report by next friday", 5},
 	{"done", "done %d", 5},
+	// A who-answer that lists five members: the question, and remembering
+	// the answer with the listed members' introduction state.
 	{"who", "who is good at logistics?", 5},
+	// A short answer also searches the words the experts share (two more
+	// statements: inference for topics nobody declared).
+	{"who-short", "who is good at cold chain?", 7},
 }
 
 // TestStatementsPerCommand counts the statements and round trips one
@@ -61,6 +66,9 @@ func TestStatementsPerCommand(t *testing.T) {
 	for _, u := range []string{"U1", "U2"} {
 		send(u, "skills add logistics, cold chain")
 		send(u, "commit a first thing by next friday")
+	}
+	for _, u := range []string{"U3", "U4", "U5", "U6"} {
+		send(u, "skills add logistics")
 	}
 	send("U1", "who is good at logistics?")
 	for _, c := range statementBudget {

@@ -59,24 +59,6 @@ func (q *Queries) IntroOffer(ctx context.Context, memberID int64, since time.Tim
 	return topic, members, nil
 }
 
-// IntrosOff reports, per member id, who said "intros off".
-func (q *Queries) IntrosOff(ctx context.Context, ids []int64) (map[int64]bool, error) {
-	rows, err := q.db.Query(ctx, `SELECT id FROM members WHERE id = ANY($1) AND intros_off`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("intros off: %w", interpret(err))
-	}
-	defer rows.Close()
-	off := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("intros off: %w", err)
-		}
-		off[id] = true
-	}
-	return off, interpret(rows.Err())
-}
-
 // SetIntrosOff sets whether a member takes introductions.
 func (q *Queries) SetIntrosOff(ctx context.Context, memberID int64, off bool) error {
 	_, err := q.db.Exec(ctx, `UPDATE members SET intros_off = $2 WHERE id = $1`, memberID, off)
@@ -84,27 +66,6 @@ func (q *Queries) SetIntrosOff(ctx context.Context, memberID int64, off bool) er
 		return fmt.Errorf("set intros: %w", interpret(err))
 	}
 	return nil
-}
-
-// OpenIntros counts, per expert id, the requests still asked that were made
-// after since.
-func (q *Queries) OpenIntros(ctx context.Context, ids []int64, since time.Time) (map[int64]int, error) {
-	rows, err := q.db.Query(ctx, `SELECT expert_id, count(*) FROM intros
-		WHERE expert_id = ANY($1) AND status = 'asked' AND created_at > $2 GROUP BY expert_id`, ids, since)
-	if err != nil {
-		return nil, fmt.Errorf("open intros: %w", interpret(err))
-	}
-	defer rows.Close()
-	n := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var c int
-		if err := rows.Scan(&id, &c); err != nil {
-			return nil, fmt.Errorf("open intros: %w", err)
-		}
-		n[id] = c
-	}
-	return n, interpret(rows.Err())
 }
 
 // AddIntro records a request. ErrConflict: the asker has an unanswered
@@ -223,6 +184,62 @@ func (q *Queries) StaleIntros(ctx context.Context, before time.Time, limit int) 
 			return nil, fmt.Errorf("stale intros: %w", err)
 		}
 		out = append(out, in)
+	}
+	return out, interpret(rows.Err())
+}
+
+// IntroCandidate is a member who may be offered for an introduction, with
+// what decides whether they can be asked now.
+type IntroCandidate struct {
+	Member
+	Off  bool // said "intros off"
+	Open int  // requests still asked, made after the window's start
+}
+
+// IntroCandidates reads the members ids name (in one statement), whether
+// each takes introductions and how many requests each has open since
+// since. Members not found are left out.
+func (q *Queries) IntroCandidates(ctx context.Context, ids []int64, since time.Time) (map[int64]IntroCandidate, error) {
+	return q.introCandidates(ctx, `SELECT `+introCandidateColumns+`
+		FROM members m LEFT JOIN organisations o ON o.id = m.org_id WHERE m.id = ANY($1)`, ids, since)
+}
+
+// OfferIntros remembers a member's last who-answer as SaveIntroOffer does
+// and reads its members as IntroCandidates does, in one statement (a
+// who-answer offers introductions to the members it lists).
+func (q *Queries) OfferIntros(ctx context.Context, memberID int64, topic string, ids []int64, at, since time.Time) (map[int64]IntroCandidate, error) {
+	return q.introCandidates(ctx, `WITH saved AS (
+		INSERT INTO intro_offers (member_id, topic, members, created_at)
+		VALUES ($3, $4, $1, $5) ON CONFLICT (member_id) DO UPDATE
+		SET topic = excluded.topic, members = excluded.members, created_at = excluded.created_at)
+		SELECT `+introCandidateColumns+`
+		FROM members m LEFT JOIN organisations o ON o.id = m.org_id WHERE m.id = ANY($1)`, ids, since, memberID, topic, at)
+}
+
+// introCandidateColumns are a member's columns, intros_off and the open
+// requests since $2.
+const introCandidateColumns = memberColumns + `, m.intros_off,
+	(SELECT count(*) FROM intros i WHERE i.expert_id = m.id AND i.status = 'asked' AND i.created_at > $2)::int`
+
+func (q *Queries) introCandidates(ctx context.Context, sql string, args ...any) (map[int64]IntroCandidate, error) {
+	rows, err := q.db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("intro candidates: %w", interpret(err))
+	}
+	defer rows.Close()
+	out := map[int64]IntroCandidate{}
+	for rows.Next() {
+		var c IntroCandidate
+		m := &c.Member
+		if err := rows.Scan(&m.ID, &m.NetworkID, &m.Platform, &m.PlatformUserID, &m.DisplayName,
+			&m.OrgID, &m.OrgName, &m.Timezone, &m.Language, &m.AwayUntil, &m.Forgotten, &m.CreatedAt,
+			&m.Nudges, &m.WorkStart, &m.WorkEnd, &c.Off, &c.Open); err != nil {
+			return nil, fmt.Errorf("intro candidates: %w", err)
+		}
+		if m.AwayUntil.Year() == 1 {
+			m.AwayUntil = time.Time{}
+		}
+		out[m.ID] = c
 	}
 	return out, interpret(rows.Err())
 }
