@@ -53,7 +53,7 @@ func BenchmarkTick(b *testing.B) {
 	})
 	b.Run("candidates", func(b *testing.B) {
 		for range b.N {
-			if c, err := s.NudgeCandidates(ctx, now.AddDate(0, 0, 30), 0, 5000); err != nil || len(c) < 4000 {
+			if c, err := s.NudgeCandidatePage(ctx, now.AddDate(0, 0, 30), 0, 5000); err != nil || len(c) < 4000 {
 				b.Fatalf("candidates: %d, %v", len(c), err)
 			}
 		}

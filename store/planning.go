@@ -187,8 +187,9 @@ func (l *SchemaLock) Release(ctx context.Context) {
 	_ = l.conn.Close(ctx) // ending the session releases its advisory locks
 }
 
-// NudgeCandidatePage is NudgeCandidates for planning at scale: one page
-// of open commitments after the commitment id after (owners who cannot
+// NudgeCandidatePage lists the open commitments due on or before dueBy
+// that planning considers for reminders: one page of them after the
+// commitment id after (owners who cannot
 // get reminders included: the page is taken over commitments alone, so
 // its first step is one index range), each with one index probe into its
 // history and one into its reminders. Each candidate carries LastKey, the

@@ -329,52 +329,6 @@ type NudgeCandidate struct {
 	LastKey string
 }
 
-// NudgeCandidates lists open commitments due on or before dueBy whose
-// owners are still members and have not turned nudges off, after the
-// commitment id after (for paging), at most limit. It reads only what
-// planning needs (the commitment's id, number, owner, due date and
-// creation; the owner's preferences): the text is read when a reminder
-// is sent.
-func (q *Queries) NudgeCandidates(ctx context.Context, dueBy time.Time, after int64, limit int) ([]NudgeCandidate, error) {
-	rows, err := q.db.Query(ctx, `SELECT c.id, c.network_id, c.no, c.owner_id, c.due, c.created_at,
-			m.id, m.network_id, m.platform, m.platform_user_id, coalesce(m.timezone, ''), coalesce(m.language, ''),
-			coalesce(m.away_until, '0001-01-01'::date), m.nudges, m.work_start, m.work_end,
-			n.timezone, n.language, act.at,
-			(SELECT count(*) FROM nudges x
-				WHERE x.commitment_id = c.id AND x.overdue AND x.skipped = '' AND x.created_at > act.at)
-		FROM commitments c
-		JOIN members m ON m.id = c.owner_id
-		JOIN networks n ON n.id = c.network_id
-		CROSS JOIN LATERAL (SELECT coalesce(max(u.created_at), c.created_at) AS at FROM commitment_updates u
-			WHERE u.commitment_id = c.id AND u.member_id = c.owner_id) act
-		WHERE c.status = 'open' AND c.due <= $1::date AND c.id > $2
-			AND m.platform_user_id IS NOT NULL AND m.nudges <> 'off'
-		ORDER BY c.id LIMIT $3`, dueBy.Format(time.DateOnly), after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("nudge candidates: %w", interpret(err))
-	}
-	defer rows.Close()
-	var out []NudgeCandidate
-	for rows.Next() {
-		var n NudgeCandidate
-		c := &n.Commitment
-		m := &n.Owner
-		err := rows.Scan(&c.ID, &c.NetworkID, &c.No, &c.OwnerID, &c.Due, &c.CreatedAt,
-			&m.ID, &m.NetworkID, &m.Platform, &m.PlatformUserID, &m.Timezone, &m.Language,
-			&m.AwayUntil, &m.Nudges, &m.WorkStart, &m.WorkEnd,
-			&n.NetworkTimezone, &n.NetworkLanguage, &n.LastAct, &n.OverdueSent)
-		if err != nil {
-			return nil, fmt.Errorf("nudge candidates: %w", err)
-		}
-		c.Status = StatusOpen
-		if m.AwayUntil.Year() == 1 {
-			m.AwayUntil = time.Time{}
-		}
-		out = append(out, n)
-	}
-	return out, interpret(rows.Err())
-}
-
 // Nudge is one reminder to a member, claimed before it is sent.
 type Nudge struct {
 	ID           int64
